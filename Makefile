@@ -1,0 +1,45 @@
+# Set-up and everyday targets.  `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Find a Python >= 3.12 on our own: PATH first, then pyenv's versions (here `python3` is 3.11
+# and pyenv's shim refuses `python3.12` unless that version is selected).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+             $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+             if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+             then command -v $$c; break; fi; done)
+
+.PHONY: install run test test-slow lint format bench clean check-python
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
+
+$(STAMP): pyproject.toml constraints.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/stalin-mortality run --out results/default --force
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests models
+	$(VENV)/bin/ruff format --check src tests models
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix src tests models
+	$(VENV)/bin/ruff format src tests models
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""The ``stalin-mortality`` command line: run, report, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .constants import DEFAULT_SEED, INTERVAL_LABEL
+from .exceptions import StalinMortalityError
+
+
+def _run(args) -> int:
+    from . import study
+    from .inference import SamplerConfig
+
+    config = SamplerConfig(nuts_sampler=args.sampler, progressbar=not args.quiet)
+    if args.quick:
+        config.draws, config.tune, config.chains, config.prior_draws = 200, 200, 2, 200
+    print(
+        f"running {args.study} with scenario '{args.scenario}', "
+        f"seed {args.seed}, sampler {args.sampler}"
+    )
+    out, diag = study.run(
+        out=Path(args.out),
+        scenario=args.scenario,
+        study=args.study,
+        seed=args.seed,
+        config=config,
+        force=args.force,
+        allow_bad_diagnostics=args.allow_bad_diagnostics,
+    )
+    print(
+        f"diagnostics: max r_hat {diag.max_rhat:.3f}, min bulk ESS {diag.min_ess_bulk:.0f}, "
+        f"min tail ESS {diag.min_ess_tail:.0f}, divergences {diag.divergences}"
+    )
+    _print_table(out)
+    print(f"results written to {out}/ (posterior.nc, manifest.json, tables/, figures/)")
+    if not diag.passed:
+        print("convergence gate FAILED: " + "; ".join(diag.failures), file=sys.stderr)
+        return 0 if args.allow_bad_diagnostics or args.quick else 3
+    return 0
+
+
+def _print_table(out: Path) -> None:
+    from .study import headline
+
+    t = headline(out)
+    print(f"\nposterior (mean, median, {INTERVAL_LABEL}):")
+    for r in t.itertuples(index=False):
+        if abs(r.mean) > 1e4:
+            print(
+                f"  {r.quantity:<42} {r.mean / 1e6:8.2f} M  "
+                f"[{r.lower / 1e6:7.2f}, {r.upper / 1e6:7.2f}]"
+            )
+        else:
+            print(f"  {r.quantity:<42} {r.mean:8.4f}    [{r.lower:7.4f}, {r.upper:7.4f}]")
+
+
+def _report(args) -> int:
+    from .study import regenerate
+
+    paths, notes = regenerate(Path(args.directory))
+    for n in notes:
+        print(f"warning: {n}", file=sys.stderr)
+    print(f"rewrote {len(paths)} files in {args.directory}")
+    return 0
+
+
+def _check(args) -> int:
+    from .data import load_tables, verify_registry
+    from .scenarios import load_scenario
+
+    tables = load_tables(check_registry=False)
+    problems = verify_registry(tables.directory)
+    for p in problems:
+        print(f"data/{p}", file=sys.stderr)
+    sc = load_scenario(args.scenario)
+    print(
+        f"data: {len(tables.frames)} files valid; "
+        f"scenario '{sc.name}' valid ({len(sc.overrides)} overrides)"
+    )
+    return 1 if problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="stalin-mortality",
+        description="Bayesian estimation of excess mortality in the USSR under Stalin.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="validate, build, sample, check convergence, write results")
+    r.add_argument("--study", default="shortfall_1937", choices=["shortfall_1937"])
+    r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
+    r.add_argument("--out", default="results/default", help="results folder")
+    r.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    r.add_argument("--sampler", default="nutpie", choices=["nutpie", "pymc"])
+    r.add_argument("--quick", action="store_true", help="a smoke run with few draws")
+    r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
+    r.add_argument("--allow-bad-diagnostics", action="store_true")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_run)
+    rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
+    rep.add_argument("directory")
+    rep.set_defaults(func=_report)
+    c = sub.add_parser("check", help="validate data and a scenario only")
+    c.add_argument("--scenario", default="default")
+    c.set_defaults(func=_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StalinMortalityError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

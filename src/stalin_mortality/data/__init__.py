@@ -1,0 +1,29 @@
+"""The data layer: registry, validated tables, and observations as ``xarray`` objects."""
+
+from .load import (
+    DataChangedWarning,
+    Tables,
+    census_counts,
+    census_totals,
+    data_dir,
+    life_table,
+    load_observations,
+    load_tables,
+    vital_rates,
+)
+from .registry import checksums, verify_registry, write_registry
+
+__all__ = [
+    "DataChangedWarning",
+    "Tables",
+    "census_counts",
+    "census_totals",
+    "checksums",
+    "data_dir",
+    "life_table",
+    "load_observations",
+    "load_tables",
+    "verify_registry",
+    "vital_rates",
+    "write_registry",
+]

@@ -1,0 +1,158 @@
+"""Load ``data/`` into validated tables and into ``xarray`` observations with named dims.
+
+Treatment of special rows (see ``census_totals.csv``, column ``treatment``):
+
+- persons of unknown age are spread pro rata over the known ages of the same sex;
+- the 1937 army and border guards counted separately (1,881,842 = census total
+  162,003,225 minus the age table 160,058,329 minus 63,054 of unknown age) are added to
+  males; ADH 1993 p.27 give the gap as 1,944,896 because they count the unknown-age
+  persons in it, so both readings give the same total.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..constants import CENSUSES, DATA_DIR, MAX_AGE, SEXES
+from .registry import checksums, verify_registry
+from .schema import SCHEMAS
+from .validate import check_archival, check_census_totals, check_life_tables, read_table
+
+
+class DataChangedWarning(UserWarning):
+    """A data file differs from its registered checksum."""
+
+
+def data_dir(path: str | Path | None = None) -> Path:
+    """The data folder: ``path``, else ``$STALIN_MORTALITY_DATA``, else the checkout's ``data/``."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get("STALIN_MORTALITY_DATA", DATA_DIR))
+
+
+@dataclass
+class Tables:
+    """The validated tables of ``data/``, one DataFrame per file, and their checksums."""
+
+    frames: dict[str, pd.DataFrame]
+    checksums: dict[str, str]
+    directory: Path
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+def load_tables(path: str | Path | None = None, *, check_registry: bool = True) -> Tables:
+    """Read and validate every file of ``data/``.
+
+    Raises
+    ------
+    DataValidationError
+        naming the file, row, column and problem, for the first problem found.
+    """
+    directory = data_dir(path)
+    sources = read_table(directory / "sources.csv", SCHEMAS["sources.csv"])
+    keys = set(sources["key"])
+    frames = {"sources.csv": sources}
+    for name, schema in SCHEMAS.items():
+        if name != "sources.csv":
+            frames[name] = read_table(directory / name, schema, keys)
+    check_census_totals(frames["census_age_sex.csv"], frames["census_totals.csv"])
+    check_life_tables(frames["life_tables.csv"])
+    check_archival(frames["archival_counts.csv"])
+    if check_registry:
+        for problem in verify_registry(directory):
+            warnings.warn(f"data/{problem}", DataChangedWarning, stacklevel=2)
+    return Tables(frames, checksums(directory), directory)
+
+
+def census_counts(tables: Tables) -> xr.DataArray:
+    """Census counts by ``census``, ``sex`` and ``age`` (0..99, 100 = 100+), whole USSR.
+
+    Unknown ages are spread pro rata over known ages; the 1937 army is *not* included
+    here (see :func:`census_totals`), since its ages were not tabulated.
+    """
+    df = tables["census_age_sex.csv"]
+    df = df[df.area == "total"]
+    out = np.zeros((len(CENSUSES), len(SEXES), MAX_AGE + 1))
+    for i, c in enumerate(CENSUSES):
+        for j, s in enumerate(SEXES):
+            g = df[(df.census == c) & (df.sex == s)].set_index("age")["count"]
+            known = np.array([g[str(a)] for a in range(MAX_AGE)] + [g["100+"]], dtype=float)
+            out[i, j] = known * (1.0 + g["unknown"] / known.sum())
+    return xr.DataArray(
+        out,
+        dims=("census", "sex", "age"),
+        coords={"census": list(CENSUSES), "sex": list(SEXES), "age": np.arange(MAX_AGE + 1)},
+        name="census_count",
+        attrs={"units": "persons"},
+    )
+
+
+def census_totals(tables: Tables) -> xr.DataArray:
+    """Enumerated population by ``census`` and ``sex``, including the 1937 army (as males)."""
+    t = tables["census_totals.csv"]
+    parts = t[t.part_of_total == "yes"]
+    values = np.array(
+        [
+            [parts[(parts.census == c) & (parts.sex == s)]["count"].sum() for s in SEXES]
+            for c in CENSUSES
+        ],
+        dtype=float,
+    )
+    return xr.DataArray(
+        values,
+        dims=("census", "sex"),
+        coords={"census": list(CENSUSES), "sex": list(SEXES)},
+        name="census_total",
+        attrs={"units": "persons"},
+    )
+
+
+def life_table(tables: Tables, period: str = "1926-1927") -> xr.Dataset:
+    """One official life table as a Dataset of ``lx``, ``qx``, ``Lx`` by ``sex`` and ``age``."""
+    lt = tables["life_tables.csv"]
+    lt = lt[lt.period == period]
+    data = {}
+    for col in ("lx", "dx", "qx", "Lx", "ex"):
+        data[col] = (
+            ("sex", "age"),
+            np.array([lt[lt.sex == s].sort_values("age")[col].to_numpy() for s in SEXES]),
+        )
+    return xr.Dataset(
+        data, coords={"sex": list(SEXES), "age": np.arange(MAX_AGE + 1)}
+    ).assign_attrs(period=period)
+
+
+def vital_rates(tables: Tables) -> pd.DataFrame:
+    """Crude rates per person-year (not per 1000), indexed by year, measure and kind."""
+    vr = tables["vital_rates.csv"].copy()
+    vr["rate"] = vr["per_1000"] / 1000.0
+    return vr.set_index(["year", "measure", "kind"])["rate"]
+
+
+def load_observations(path: str | Path | None = None) -> xr.Dataset:
+    """The observations the models use, as one ``xarray.Dataset`` with named dims."""
+    tables = load_tables(path)
+    ds = xr.Dataset(
+        {
+            "census_count": census_counts(tables),
+            "census_total": census_totals(tables),
+        }
+    )
+    lt = life_table(tables)
+    ds["life_table_qx_1926"] = lt["qx"]
+    ds["life_table_Lx_1926"] = lt["Lx"]
+    ds["life_table_lx_1926"] = lt["lx"]
+    vr = vital_rates(tables)
+    ds["registered_birth_rate_1926"] = vr[(1926, "birth_rate", "registered")]
+    ds["registered_death_rate_1926"] = vr[(1926, "death_rate", "registered")]
+    ds.attrs["data_checksums"] = ";".join(f"{k}={v}" for k, v in sorted(tables.checksums.items()))
+    return ds

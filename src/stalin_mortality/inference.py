@@ -1,0 +1,188 @@
+"""Sampling, the convergence gate, and saving/loading posteriors with a manifest.
+
+Only this module touches the sampler.  ``nuts_sampler`` and ``random_seed`` are always
+explicit (PyMC 6 picks nutpie silently when it is installed).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import arviz as az
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from .constants import DEFAULT_SEED
+from .exceptions import ConvergenceError, ResultsError
+
+POSTERIOR_FILE = "posterior.nc"
+MANIFEST_FILE = "manifest.json"
+
+
+@dataclass
+class SamplerConfig:
+    """Sampler settings; ``nuts_sampler`` is chosen by measurement (see docs/sampling.md)."""
+
+    nuts_sampler: str = "nutpie"
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    cores: int = 2
+    target_accept: float = 0.9
+    prior_draws: int = 1000
+    progressbar: bool = False
+
+
+@dataclass
+class Gate:
+    """Convergence thresholds; a posterior failing any of them is not reported as a result."""
+
+    max_rhat: float = 1.01
+    min_ess_bulk: float = 400.0
+    min_ess_tail: float = 400.0
+    max_divergences: int = 0
+
+
+@dataclass
+class Diagnostics:
+    max_rhat: float
+    min_ess_bulk: float
+    min_ess_tail: float
+    divergences: int
+    passed: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def fit(
+    model: pm.Model, config: SamplerConfig | None = None, seed: int = DEFAULT_SEED
+) -> xr.DataTree:
+    """Sample the prior (predictive) and the posterior of ``model``; return one DataTree.
+
+    Every chain starts at the same point (the model's initial point, no jitter): jittered
+    starts sent chains of the cohort-component toy to absurd populations.
+    """
+    config = config or SamplerConfig()
+    rng = np.random.default_rng(seed)
+    prior_seed, post_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
+    t0 = time.perf_counter()
+    with model:
+        prior = pm.sample_prior_predictive(draws=config.prior_draws, random_seed=prior_seed)
+        t1 = time.perf_counter()
+        kwargs = dict(
+            draws=config.draws,
+            tune=config.tune,
+            chains=config.chains,
+            cores=config.cores,
+            nuts_sampler=config.nuts_sampler,
+            random_seed=post_seed,
+            progressbar=config.progressbar,
+            target_accept=config.target_accept,
+        )
+        if config.nuts_sampler == "pymc":
+            kwargs["init"] = "adapt_diag"
+        post = pm.sample(**kwargs)
+    t2 = time.perf_counter()
+    tree = post.copy()
+    for group in ("prior", "prior_predictive"):
+        if group in prior.children:
+            tree[group] = prior[group]
+    tree.attrs.update(
+        seed=seed,
+        prior_seconds=round(t1 - t0, 2),
+        sampling_seconds=round(t2 - t1, 2),
+        sampler=json.dumps(asdict(config)),
+    )
+    return tree
+
+
+def diagnose(
+    tree: xr.DataTree, var_names: list[str] | None = None, gate: Gate | None = None
+) -> Diagnostics:
+    """Compute r_hat, bulk and tail ESS (over ``var_names``) and divergences; apply the gate."""
+    gate = gate or Gate()
+    rhat = az.rhat(tree, var_names=var_names)
+    ess_bulk = az.ess(tree, var_names=var_names, method="bulk")
+    ess_tail = az.ess(tree, var_names=var_names, method="tail")
+
+    def extreme(ds, fn):
+        return float(fn([float(fn(ds[v].values)) for v in ds.data_vars]))
+
+    diverging = tree["sample_stats"]["diverging"] if "sample_stats" in tree.children else None
+    d = Diagnostics(
+        max_rhat=extreme(rhat.dataset if hasattr(rhat, "dataset") else rhat, np.nanmax),
+        min_ess_bulk=extreme(
+            ess_bulk.dataset if hasattr(ess_bulk, "dataset") else ess_bulk, np.nanmin
+        ),
+        min_ess_tail=extreme(
+            ess_tail.dataset if hasattr(ess_tail, "dataset") else ess_tail, np.nanmin
+        ),
+        divergences=int(diverging.sum()) if diverging is not None else 0,
+        passed=True,
+    )
+    if d.max_rhat > gate.max_rhat:
+        d.failures.append(f"max r_hat {d.max_rhat:.3f} > {gate.max_rhat}")
+    if d.min_ess_bulk < gate.min_ess_bulk:
+        d.failures.append(f"min bulk ESS {d.min_ess_bulk:.0f} < {gate.min_ess_bulk:.0f}")
+    if d.min_ess_tail < gate.min_ess_tail:
+        d.failures.append(f"min tail ESS {d.min_ess_tail:.0f} < {gate.min_ess_tail:.0f}")
+    if d.divergences > gate.max_divergences:
+        d.failures.append(f"{d.divergences} divergences > {gate.max_divergences}")
+    d.passed = not d.failures
+    return d
+
+
+def check_convergence(diagnostics: Diagnostics) -> None:
+    if not diagnostics.passed:
+        raise ConvergenceError("convergence gate failed: " + "; ".join(diagnostics.failures))
+
+
+def versions() -> dict[str, str]:
+    names = [
+        "stalin_mortality",
+        "pymc",
+        "pytensor",
+        "arviz",
+        "arviz-stats",
+        "xarray",
+        "numpy",
+        "nutpie",
+    ]
+    out = {"python": platform.python_version()}
+    for n in names:
+        try:
+            out[n] = version(n)
+        except Exception:
+            out[n] = "not installed"
+    return out
+
+
+def save(tree: xr.DataTree, directory: Path, manifest: dict) -> Path:
+    """Write ``posterior.nc`` and ``manifest.json`` into ``directory`` (which must exist)."""
+    directory = Path(directory)
+    tree.to_netcdf(directory / POSTERIOR_FILE, engine="h5netcdf")
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return directory
+
+
+def load(directory: Path) -> tuple[xr.DataTree, dict]:
+    """Load a saved posterior and its manifest; a clear error if either is missing or corrupt."""
+    directory = Path(directory)
+    post, man = directory / POSTERIOR_FILE, directory / MANIFEST_FILE
+    for f in (post, man):
+        if not f.exists():
+            raise ResultsError(f"{f}: not found (is {directory} a results folder?)")
+    try:
+        manifest = json.loads(man.read_text())
+    except json.JSONDecodeError as err:
+        raise ResultsError(f"{man}: corrupted manifest: {err}") from None
+    try:
+        tree = xr.open_datatree(post, engine="h5netcdf").load()
+    except Exception as err:
+        raise ResultsError(f"{post}: cannot be read as a posterior: {err}") from None
+    return tree, manifest

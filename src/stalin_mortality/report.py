@@ -1,0 +1,110 @@
+"""Tables from a saved posterior (no resampling): CSV, Markdown and LaTeX.
+
+Every summary is computed draw by draw on the saved draws; the interval is the project's
+(:data:`~stalin_mortality.constants.INTERVAL_LABEL`), stated in each table's header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .constants import INTERVAL_LABEL, INTERVAL_PROB
+
+
+def draws(tree: xr.DataTree, name: str, group: str = "posterior") -> xr.DataArray:
+    """All draws of ``name`` stacked over chain and draw into one ``sample`` dim."""
+    da = tree[group][name]
+    dims = [d for d in ("chain", "draw") if d in da.dims]
+    return da.stack(sample=dims).transpose("sample", ...)
+
+
+def summarise(values: np.ndarray) -> dict[str, float]:
+    lo, hi = (1 - INTERVAL_PROB) / 2, 1 - (1 - INTERVAL_PROB) / 2
+    return {
+        "mean": float(np.mean(values)),
+        "median": float(np.median(values)),
+        "lower": float(np.quantile(values, lo)),
+        "upper": float(np.quantile(values, hi)),
+    }
+
+
+def summary_table(
+    tree: xr.DataTree, rows: list[tuple[str, str, dict]], group: str = "posterior"
+) -> pd.DataFrame:
+    """One row per (label, variable, selection): mean, median and the interval bounds."""
+    out = []
+    for label, name, sel in rows:
+        v = draws(tree, name, group).sel(sel).values.reshape(-1)
+        out.append({"quantity": label, **summarise(v)})
+    return pd.DataFrame(out)
+
+
+def _fmt(x: float, unit: str) -> str:
+    if unit == "persons":
+        return f"{x / 1e6:,.2f}"
+    if unit == "per_1000":
+        return f"{x * 1000:.1f}"
+    if unit == "percent":
+        return f"{x * 100:.2f}"
+    return f"{x:.4g}"
+
+
+def write_table(
+    table: pd.DataFrame, directory: Path, stem: str, title: str, units: dict[str, str]
+) -> list[Path]:
+    """Write ``stem``.csv (full precision), .md and .tex (rounded, with units)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    header = f"{title}. Mean, median and {INTERVAL_LABEL} (lower, upper)."
+    csv_path = directory / f"{stem}.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# {header}\n")
+        table.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
+    shown = table.copy()
+    unit_label = {"persons": "millions", "per_1000": "per 1000", "percent": "%", "": ""}
+    shown["unit"] = [unit_label[units.get(q, "")] for q in shown.quantity]
+    for col in ("mean", "median", "lower", "upper"):
+        shown[col] = [
+            _fmt(x, units.get(q, "")) for x, q in zip(table[col], table.quantity, strict=True)
+        ]
+    shown = shown[["quantity", "unit", "mean", "median", "lower", "upper"]]
+    md = [
+        f"**{header}**",
+        "",
+        "| " + " | ".join(shown.columns) + " |",
+        "|" + "---|" * len(shown.columns),
+    ]
+    md += ["| " + " | ".join(map(str, r)) + " |" for r in shown.itertuples(index=False)]
+    md_path = directory / f"{stem}.md"
+    md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
+    tex_path = directory / f"{stem}.tex"
+    tex = [
+        "\\begin{table}",
+        f"\\caption{{{_tex(header)}}}",
+        "\\begin{tabular}{llrrrr}",
+        "\\hline",
+        " & ".join(_tex(c) for c in shown.columns) + " \\\\",
+        "\\hline",
+        *[" & ".join(_tex(str(c)) for c in r) + " \\\\" for r in shown.itertuples(index=False)],
+        "\\hline",
+        "\\end{tabular}",
+        "\\end{table}",
+    ]
+    tex_path.write_text("\n".join(tex) + "\n", encoding="utf-8")
+    return [csv_path, md_path, tex_path]
+
+
+def _tex(s: str) -> str:
+    for a, b in (
+        ("\\", "\\textbackslash{}"),
+        ("&", "\\&"),
+        ("%", "\\%"),
+        ("_", "\\_"),
+        ("#", "\\#"),
+    ):
+        s = s.replace(a, b)
+    return s

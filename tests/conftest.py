@@ -1,0 +1,20 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stalin_mortality.constants import DATA_DIR
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ to corrupt in a test."""
+    dst = tmp_path / "data"
+    shutil.copytree(DATA_DIR, dst)
+    return dst
+
+
+def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count))
