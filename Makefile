@@ -4,10 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Find a Python >= 3.12 on our own: PATH first, then pyenv's versions (here `python3` is 3.11
-# and pyenv's shim refuses `python3.12` unless that version is selected).
-PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
-             $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+# Find a Python >= 3.12 on our own, the oldest first (constraints.txt was resolved on 3.12):
+# PATH first, then pyenv's versions (here `python3` is 3.11 and pyenv's shim refuses
+# `python3.12` unless that version is selected).
+PYTHON ?= $(shell for c in python3.12 python3.13 python3.14 python3 \
+             $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V); do \
              if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
              then command -v $$c; break; fi; done)
 
