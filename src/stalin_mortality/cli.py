@@ -28,7 +28,6 @@ def _run(args) -> int:
         seed=args.seed,
         config=config,
         force=args.force,
-        allow_bad_diagnostics=args.allow_bad_diagnostics,
     )
     print(
         f"diagnostics: max r_hat {diag.max_rhat:.3f}, min bulk ESS {diag.min_ess_bulk:.0f}, "

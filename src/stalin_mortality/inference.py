@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -71,7 +72,10 @@ def fit(
     rng = np.random.default_rng(seed)
     prior_seed, post_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
     t0 = time.perf_counter()
-    with model:
+    with model, warnings.catch_warnings():
+        # PyTensor's numba backend draws truncated normals in object mode and says so; the
+        # draws are correct, only slower (prior draws only).
+        warnings.filterwarnings("ignore", "Numba will use object mode", UserWarning)
         prior = pm.sample_prior_predictive(draws=config.prior_draws, random_seed=prior_seed)
         t1 = time.perf_counter()
         kwargs = dict(

@@ -80,7 +80,6 @@ def run(
     seed: int = DEFAULT_SEED,
     config: inference.SamplerConfig | None = None,
     force: bool = False,
-    allow_bad_diagnostics: bool = False,
 ) -> tuple[Path, inference.Diagnostics]:
     """Run a study end to end and write posterior, manifest, tables and figures to ``out``."""
     out = Path(out)

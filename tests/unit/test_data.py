@@ -183,3 +183,14 @@ def test_sources_md_lists_every_key(tables):
     text = (DATA_DIR / "SOURCES.md").read_text()
     missing = [k for k in tables["sources.csv"]["key"] if f"`{k}`" not in text]
     assert missing == []
+
+
+def test_archival_counts_by_cause_and_year(tables):
+    from stalin_mortality.data import archival_counts
+
+    ac = archival_counts(tables)
+    assert ac.dims == ("cause", "year")
+    assert int(ac.sel(cause="gulag", year=1933)) == 67_297
+    assert int(ac.sel(cause="gulag").sum()) == 1_606_742  # the yearly rows, 1930-1956
+    assert int(ac.sel(cause="dekulakisation", year=1933)) == 151_600
+    assert "executions" not in ac.cause  # only multi-year totals and sentences exist

@@ -3,6 +3,7 @@
 from .load import (
     DataChangedWarning,
     Tables,
+    archival_counts,
     census_counts,
     census_totals,
     data_dir,
@@ -16,6 +17,7 @@ from .registry import checksums, verify_registry, write_registry
 __all__ = [
     "DataChangedWarning",
     "Tables",
+    "archival_counts",
     "census_counts",
     "census_totals",
     "checksums",

@@ -138,6 +138,29 @@ def vital_rates(tables: Tables) -> pd.DataFrame:
     return vr.set_index(["year", "measure", "kind"])["rate"]
 
 
+def archival_counts(tables: Tables) -> xr.DataArray:
+    """Archival death counts by ``cause`` and ``year`` (single-year rows only; NaN where none).
+
+    Multi-year totals (e.g. executions 1921-1953) stay in the table, since they cannot be
+    placed in one year; see ``archival_counts.csv``.
+    """
+    ac = tables["archival_counts.csv"]
+    yearly = ac[ac.year_start == ac.year_end]
+    yearly = yearly[~yearly.coverage.str.contains("sentences")]  # sentences, not deaths
+    causes = sorted(yearly.cause.unique())
+    years = np.arange(int(yearly.year_start.min()), int(yearly.year_start.max()) + 1)
+    out = xr.DataArray(
+        np.full((len(causes), len(years)), np.nan),
+        dims=("cause", "year"),
+        coords={"cause": causes, "year": years},
+        name="archival_deaths",
+        attrs={"units": "persons"},
+    )
+    for r in yearly.itertuples():
+        out.loc[{"cause": r.cause, "year": r.year_start}] = r.count
+    return out
+
+
 def load_observations(path: str | Path | None = None) -> xr.Dataset:
     """The observations the models use, as one ``xarray.Dataset`` with named dims."""
     tables = load_tables(path)
@@ -154,5 +177,6 @@ def load_observations(path: str | Path | None = None) -> xr.Dataset:
     vr = vital_rates(tables)
     ds["registered_birth_rate_1926"] = vr[(1926, "birth_rate", "registered")]
     ds["registered_death_rate_1926"] = vr[(1926, "death_rate", "registered")]
+    ds["archival_deaths"] = archival_counts(tables)
     ds.attrs["data_checksums"] = ";".join(f"{k}={v}" for k, v in sorted(tables.checksums.items()))
     return ds
