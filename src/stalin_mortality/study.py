@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import inference, plots, report
 from .constants import DEFAULT_SEED, INTERVAL_KIND, INTERVAL_PROB
-from .data import load_observations, load_tables
+from .data import census_totals, load_observations, load_tables
 from .exceptions import ResultsError
 from .model.shortfall import PRIORS_USED, build_shortfall_model
 from .scenarios import Scenario, load_scenario
@@ -130,7 +130,7 @@ def write_outputs(tree, manifest: dict, directory: Path, tables=None) -> list[Pa
     )
     claims = tables["published_claims.csv"]
     expectations = claims[claims.estimand == "expected_population_1937"].astype({"figure": float})
-    census = float(load_observations()["census_total"].sel(census=1937).sum())
+    census = float(census_totals(tables).sel(census=1937).sum())
     prior = report.draws(tree, "expected_population_1937_total", "prior").values
     post = report.draws(tree, "expected_population_1937_total").values
     fig, _ = plots.plot_shortfall(
