@@ -432,30 +432,30 @@ def build(ref: Path) -> dict[str, str]:
     # --- archival counts ---------------------------------------------------------------
     ac = []
     for y in range(1930, 1957):
-        ac.append(["gulag", y, y, fig[f"gulag_deaths_{y}"]["value"],
+        ac.append(["gulag", y, y, "deaths", fig[f"gulag_deaths_{y}"]["value"],
                    "registered deaths of prisoners in GULAG camps and colonies (some years camps only)",
                    "garf9414_spravka"])
     # The spravka's own total (1,606,748) exceeds the sum of its yearly rows (1,606,742) by 6;
     # only the yearly rows enter data/ (see data/SOURCES.md).
-    ac.append(["executions", 1921, 1953, fig["executions_1921_1953_dec1953_report"]["value"],
+    ac.append(["executions", 1921, 1953, "death_sentences", fig["executions_1921_1953_dec1953_report"]["value"],
                "death sentences by Cheka-GPU-OGPU-NKVD-MGB organs; excludes ordinary courts",
                "garf9401_1953"])
-    ac.append(["executions", 1921, 1953, fig["executions_1921_1953_1954_report"]["value"],
+    ac.append(["executions", 1921, 1953, "death_sentences", fig["executions_1921_1953_1954_report"]["value"],
                "death sentences for counter-revolutionary crimes", "mvd1954"])
-    ac.append(["executions", 1937, 1938, fig["executions_1937_1938"]["value"],
+    ac.append(["executions", 1937, 1938, "deaths", fig["executions_1937_1938"]["value"],
                "shot per NKVD records, 1937-38", "nkvd1938_operations"])
-    ac.append(["executions", 1930, 1930, fig["executions_1930"]["value"],
+    ac.append(["executions", 1930, 1930, "death_sentences", fig["executions_1930"]["value"],
                "death sentences for political crimes in the villages (sentences, not executions)",
                "garf9401_1953"])
-    ac.append(["dekulakisation", 1932, 1932, fig["special_settler_deaths_1932"]["value"],
+    ac.append(["dekulakisation", 1932, 1932, "deaths", fig["special_settler_deaths_1932"]["value"],
                "deaths among kulak special settlers ('over 90,000'; 6.8% a year)", "werth2011"])
-    ac.append(["dekulakisation", 1933, 1933, fig["special_settler_deaths_1933"]["value"],
+    ac.append(["dekulakisation", 1933, 1933, "deaths", fig["special_settler_deaths_1933"]["value"],
                "deaths among kulak special settlers (13.3% a year)", "werth2011"])
     for grp in ("crimeans", "kalmyks", "n_caucasus", "turks_kurds", "germans", "total"):
-        ac.append(["deportations", 1941, 1948, fig[f"deported_{grp}_deaths_to_1948"]["value"],
+        ac.append(["deportations", 1941, 1948, "deaths", fig[f"deported_{grp}_deaths_to_1948"]["value"],
                    f"deaths among deported special settlers to 1 Oct 1948: {grp.replace('_', ' ')}",
                    "pobol_polian2005"])
-    write_csv("archival_counts.csv", ["cause", "year_start", "year_end", "count", "coverage", "source"], ac, out)
+    write_csv("archival_counts.csv", ["cause", "year_start", "year_end", "measure", "count", "coverage", "source"], ac, out)
 
     # --- territorial changes -----------------------------------------------------------
     write_csv("territorial_changes.csv",

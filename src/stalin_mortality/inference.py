@@ -114,18 +114,15 @@ def diagnose(
     ess_bulk = az.ess(tree, var_names=var_names, method="bulk")
     ess_tail = az.ess(tree, var_names=var_names, method="tail")
 
-    def extreme(ds, fn):
-        return float(fn([float(fn(ds[v].values)) for v in ds.data_vars]))
+    def values(result: xr.DataTree) -> np.ndarray:
+        # every element of every variable, flattened (vector variables included)
+        return np.concatenate([v.values.ravel() for v in result.dataset.data_vars.values()])
 
     diverging = tree["sample_stats"]["diverging"] if "sample_stats" in tree.children else None
     d = Diagnostics(
-        max_rhat=extreme(rhat.dataset if hasattr(rhat, "dataset") else rhat, np.nanmax),
-        min_ess_bulk=extreme(
-            ess_bulk.dataset if hasattr(ess_bulk, "dataset") else ess_bulk, np.nanmin
-        ),
-        min_ess_tail=extreme(
-            ess_tail.dataset if hasattr(ess_tail, "dataset") else ess_tail, np.nanmin
-        ),
+        max_rhat=float(np.nanmax(values(rhat))),
+        min_ess_bulk=float(np.nanmin(values(ess_bulk))),
+        min_ess_tail=float(np.nanmin(values(ess_tail))),
         divergences=int(diverging.sum()) if diverging is not None else 0,
         passed=True,
     )

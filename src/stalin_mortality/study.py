@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import inference, plots, report
 from .constants import DEFAULT_SEED, INTERVAL_KIND, INTERVAL_PROB
-from .data import census_totals, load_observations, load_tables
+from .data import census_totals, load_tables, observations_from
 from .exceptions import ResultsError
 from .model.shortfall import PRIORS_USED, build_shortfall_model
 from .scenarios import Scenario, load_scenario
@@ -87,7 +87,7 @@ def run(
         raise ResultsError(f"{out} exists; pass --force to overwrite it")
     sc = load_scenario(scenario)
     tables = load_tables()
-    observations = load_observations()
+    observations = observations_from(tables)
     config = config or inference.SamplerConfig()
     model = STUDIES[study](observations, sc)
     tree = inference.fit(model, config, seed)

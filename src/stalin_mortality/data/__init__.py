@@ -10,6 +10,7 @@ from .load import (
     life_table,
     load_observations,
     load_tables,
+    observations_from,
     vital_rates,
 )
 from .registry import checksums, verify_registry, write_registry
@@ -25,6 +26,7 @@ __all__ = [
     "life_table",
     "load_observations",
     "load_tables",
+    "observations_from",
     "verify_registry",
     "vital_rates",
     "write_registry",

@@ -139,14 +139,14 @@ def vital_rates(tables: Tables) -> pd.DataFrame:
 
 
 def archival_counts(tables: Tables) -> xr.DataArray:
-    """Archival death counts by ``cause`` and ``year`` (single-year rows only; NaN where none).
+    """Archival death counts by ``cause`` and ``year`` (single-year rows of ``measure`` =
+    deaths only; NaN where none).
 
     Multi-year totals (e.g. executions 1921-1953) stay in the table, since they cannot be
     placed in one year; see ``archival_counts.csv``.
     """
     ac = tables["archival_counts.csv"]
-    yearly = ac[ac.year_start == ac.year_end]
-    yearly = yearly[~yearly.coverage.str.contains("sentences")]  # sentences, not deaths
+    yearly = ac[(ac.year_start == ac.year_end) & (ac.measure == "deaths")]
     causes = sorted(yearly.cause.unique())
     years = np.arange(int(yearly.year_start.min()), int(yearly.year_start.max()) + 1)
     out = xr.DataArray(
@@ -163,7 +163,11 @@ def archival_counts(tables: Tables) -> xr.DataArray:
 
 def load_observations(path: str | Path | None = None) -> xr.Dataset:
     """The observations the models use, as one ``xarray.Dataset`` with named dims."""
-    tables = load_tables(path)
+    return observations_from(load_tables(path))
+
+
+def observations_from(tables: Tables) -> xr.Dataset:
+    """:func:`load_observations` for tables already loaded and validated."""
     ds = xr.Dataset(
         {
             "census_count": census_counts(tables),

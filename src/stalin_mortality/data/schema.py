@@ -141,11 +141,12 @@ SCHEMAS: dict[str, Schema] = {
                 ),
                 Column("year_start", "year", minimum=1917, maximum=1960),
                 Column("year_end", "year", minimum=1917, maximum=1960),
+                Column("measure", allowed=("deaths", "death_sentences")),
                 Column("count", "int"),
                 Column("coverage"),
                 SOURCE,
             ),
-            key=("cause", "year_start", "year_end", "coverage"),
+            key=("cause", "year_start", "year_end", "measure", "coverage"),
             description="Archival counts of deaths by cause, with what each series covers",
         ),
         Schema(

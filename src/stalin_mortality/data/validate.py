@@ -40,6 +40,7 @@ def read_table(path: Path, schema: Schema, source_keys: set[str] | None = None) 
     for i, raw in enumerate(rows, start=2):
         if not any(cell.strip() for cell in raw):
             continue
+        out["_row"].append(i)
         if len(raw) != len(header):
             raise DataValidationError(
                 name, f"has {len(raw)} fields, the header has {len(header)}", row=i
@@ -62,9 +63,8 @@ def read_table(path: Path, schema: Schema, source_keys: set[str] | None = None) 
                 row=i,
             )
         seen[key] = i
-    frame = pd.DataFrame({c: out[c] for c in schema.names})
+    frame = pd.DataFrame({c: out[c] for c in [*schema.names, "_row"]})
     frame.attrs["file"] = name
-    frame["_row"] = [i for i, raw in enumerate(rows, start=2) if any(c.strip() for c in raw)]
     return frame
 
 
@@ -151,7 +151,7 @@ def check_census_totals(ages: pd.DataFrame, totals: pd.DataFrame) -> None:
 
 
 def check_life_tables(lt: pd.DataFrame) -> None:
-    """lx decreasing from the radix; dx = lx - l(x+1) up to rounding of the published table."""
+    """lx positive at the radix and never increasing with age."""
     for (period, sex), g in lt.groupby(["period", "sex"]):
         g = g.sort_values("age")
         lx = g["lx"].to_numpy()
