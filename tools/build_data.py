@@ -120,6 +120,14 @@ SOURCES = {
         "bibliboba copy of Rayfield",
         "as_cited",
     ),
+    "popov1992": (
+        "Popov V.P. 'Gosudarstvennyi terror v Sovetskoi Rossii, 1923-1953 gg.: istochniki i "
+        "ikh interpretatsiya'. Otechestvennye arkhivy, 1992, no. 2, p. 28 (from GARF f. 9401, "
+        "op. 1, d. 4157, ll. 201-205)",
+        "Kurashvili B.P. Istoricheskaya logika stalinizma. Moscow, 1996, pp. 159-160 "
+        "(table as reproduced in an appendix on trantor.is)",
+        "as_cited",
+    ),
     "werth2011": (
         "Werth N. 'Dekulakisation as mass violence'. Online Encyclopedia of Mass Violence, "
         "SciencesPo, 23 Sep 2011 (citing Zemskov 2003; Danilov & Krasilnikov 1993-94)",
@@ -328,6 +336,13 @@ CENSUS_TERRITORY = {"1926": "USSR 1926 borders", "1937": "USSR pre-1939 borders"
                     "1939": "USSR pre-1939 borders", "1959": "USSR post-war borders"}
 
 
+#: Death sentences by year, 1927-1938 (Popov 1992; see popov1992 in SOURCES).
+DEATH_SENTENCES_BY_YEAR = {
+    1927: 2363, 1928: 869, 1929: 2109, 1930: 20201, 1931: 10651, 1932: 2728, 1933: 2154,
+    1934: 2056, 1935: 1229, 1936: 1118, 1937: 353074, 1938: 328618,
+}
+
+
 def write_csv(name: str, header: list[str], rows: list[list], out: dict[str, str]) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -444,9 +459,16 @@ def build(ref: Path) -> dict[str, str]:
                "death sentences for counter-revolutionary crimes", "mvd1954"])
     ac.append(["executions", 1937, 1938, "deaths", fig["executions_1937_1938"]["value"],
                "shot per NKVD records, 1937-38", "nkvd1938_operations"])
-    ac.append(["executions", 1930, 1930, "death_sentences", fig["executions_1930"]["value"],
-               "death sentences for political crimes in the villages (sentences, not executions)",
-               "garf9401_1953"])
+    # Yearly death sentences from the same 1953 report (Popov 1992), not in the reference
+    # figures; transcribed from Kurashvili 1996.  The transcription prints 22,728 for 1932;
+    # its column then sums to 819,465, not the report's 799,455, while Popov's 2,728 gives
+    # 799,465 (the remaining 10 is the report's own): 2,728 is kept.  1930 agrees with the
+    # reference figure executions_1930 (20,201).
+    for y, n in DEATH_SENTENCES_BY_YEAR.items():
+        ac.append(["executions", y, y, "death_sentences", n,
+                   "death sentences by Cheka-GPU-OGPU-NKVD organs in the year (sentences, "
+                   "not executions; excludes ordinary courts)", "popov1992"])
+    assert DEATH_SENTENCES_BY_YEAR[1930] == int(fig["executions_1930"]["value"])
     ac.append(["dekulakisation", 1932, 1932, "deaths", fig["special_settler_deaths_1932"]["value"],
                "deaths among kulak special settlers ('over 90,000'; 6.8% a year)", "werth2011"])
     ac.append(["dekulakisation", 1933, 1933, "deaths", fig["special_settler_deaths_1933"]["value"],

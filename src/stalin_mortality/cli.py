@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import studies
 from .constants import DEFAULT_SEED, INTERVAL_LABEL
 from .exceptions import StalinMortalityError
 
@@ -15,8 +16,12 @@ def _run(args) -> int:
     from .inference import SamplerConfig
 
     config = SamplerConfig(nuts_sampler=args.sampler, progressbar=not args.quiet)
+    if args.backend:
+        config.backend = args.backend
     if args.quick:
         config.draws, config.tune, config.chains, config.prior_draws = 200, 200, 2, 200
+        if not args.backend:
+            config.backend = "jax"  # compiles in seconds; slower per draw (docs/sampling.md)
     print(
         f"running {args.study} with scenario '{args.scenario}', "
         f"seed {args.seed}, sampler {args.sampler}"
@@ -89,11 +94,16 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="validate, build, sample, check convergence, write results")
-    r.add_argument("--study", default="shortfall_1937", choices=["shortfall_1937"])
+    r.add_argument("--study", default=studies.DEFAULT_STUDY, choices=sorted(studies.STUDIES))
     r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
     r.add_argument("--out", default="results/default", help="results folder")
     r.add_argument("--seed", type=int, default=DEFAULT_SEED)
     r.add_argument("--sampler", default="nutpie", choices=["nutpie", "pymc"])
+    r.add_argument(
+        "--backend",
+        choices=["numba", "jax"],
+        help="compile backend for nutpie (default numba; jax with --quick)",
+    )
     r.add_argument("--quick", action="store_true", help="a smoke run with few draws")
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument("--allow-bad-diagnostics", action="store_true")

@@ -24,6 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pymc as pm
 from pymc_extras.prior import Prior
 
@@ -82,15 +83,149 @@ DEFAULT_PRIORS: dict[str, tuple[str, dict, str]] = {
         "Male births per female birth.",
     ),
     "coverage_1937": (
-        "TruncatedNormal",
-        {"mu": 0.995, "sigma": 0.005, "lower": 0.95, "upper": 1.0},
+        "Beta",
+        {"alpha": 398.0, "beta": 2.0},
         "Share of the true population the 1937 census counted (high quality; Kraval estimated "
-        "300-400 thousand in transit uncounted).",
+        "300-400 thousand in transit uncounted): mean 0.995, sd 0.0035, a Beta whose density "
+        "vanishes at 1 (a truncated normal piled mass at the bound and cost divergences).",
     ),
     "census_noise": (
         "HalfNormal",
         {"sigma": 0.005},
         "Relative error of a census total beyond coverage (tabulation, date shift).",
+    ),
+    # ---- the cohort-component engine (model/engine.py; docs/engine.md) ----
+    "mortality_level": (
+        "Normal",
+        {"mu": 0.04, "sigma": 0.08},
+        "Brass logit level alpha of baseline mortality in 1927 against the official 1926-27 "
+        "table: alpha = 0 reproduces the table (crude death rate about 21.8 per 1000 on the "
+        "1927 population, near TsSU's registered 20.3); 0.12 gives about 25.5, ADH's "
+        "reconstruction. Centred between the two views, admitting both.",
+    ),
+    "mortality_slope": (
+        "Normal",
+        {"mu": 1.0, "sigma": 0.05},
+        "Brass logit slope beta (1 = the standard table's age pattern).",
+    ),
+    "mortality_trend": (
+        "Normal",
+        {"mu": -0.015, "sigma": 0.01},
+        "Yearly change of the Brass level without crises (the counterfactual improvement; "
+        "-0.015 a year is about +0.4 years of life expectancy a year).",
+    ),
+    "tfr_1927": (
+        "LogNormal",
+        {"mu": 1.84, "sigma": 0.1},
+        "Baseline total fertility rate of 1927 (median 6.3 = ADH's 1925-29 mean).",
+    ),
+    "tfr_trend": (
+        "Normal",
+        {"mu": -0.01, "sigma": 0.01},
+        "Yearly change of log baseline TFR without crises (ADH: 6.6 in 1925 to 5.9 in 1929).",
+    ),
+    "fertility_collapse": (
+        "Normal",
+        {"mu": 0.0, "sigma": 0.3},
+        "Crisis deviation of log TFR in each year 1930-35 (collectivisation and famine); "
+        "symmetric, so the censuses decide its sign.",
+    ),
+    "undercount_1926_ages_0_2": (
+        "Beta",
+        {"alpha": 4.0, "beta": 60.0},
+        "Share of children aged 0-2 the 1926 census missed (ADH: about 1 M of the 1.5 M "
+        "undercount were infants and young children): mean 0.063, sd 0.03.",
+    ),
+    "undercount_1926_other_ages": (
+        "Beta",
+        {"alpha": 2.0, "beta": 400.0},
+        "Share of persons aged 3+ the 1926 census missed: mean 0.005, sd 0.0035.",
+    ),
+    "coverage_1939": (
+        "Beta",
+        {"alpha": 398.0, "beta": 2.0},
+        "Share of the true population the 1939 census counted before padding: mean 0.995, "
+        "sd 0.0035 (a Beta, whose density vanishes at 1: no boundary for the sampler).",
+    ),
+    "padding_1939": (
+        "HalfNormal",
+        {"sigma": 0.03},
+        "One-sided inflation of the 1939 count (share of the counted population added); "
+        "weak: the censuses and the arithmetic decide.",
+    ),
+    "census_age_noise": (
+        "HalfNormal",
+        {"sigma": 0.05},
+        "Relative error of a census count by sex and 5-year age group (age misreporting "
+        "across group boundaries, heaping carried from 1926); Student-t (nu = 5) errors.",
+    ),
+    "death_registration_completeness_1931_33": (
+        "Beta",
+        {"alpha": 12.0, "beta": 4.0},
+        "Registered / true deaths in each of 1931-33 (TsUNKhU); lower than 1926 because "
+        "famine deaths went unregistered: mean 0.75, sd 0.11.",
+    ),
+    "birth_registration_completeness_1931_33": (
+        "Beta",
+        {"alpha": 20.0, "beta": 3.0},
+        "Registered / true births in each of 1931-33 (TsUNKhU): mean 0.87, sd 0.07.",
+    ),
+    "famine_intensity": (
+        "LogNormal",
+        {"mu": [-1.4, 0.0, -2.3], "sigma": 0.8},
+        "Famine of 1932-34: proportional increase of baseline hazards in 1932, 1933, 1934 "
+        "(medians 0.25, 1.0, 0.1; 1.0 is about 5 M excess deaths in a year).",
+    ),
+    "excess_dekulakisation": (
+        "LogNormal",
+        {"mu": 11.5, "sigma": 1.0},
+        "Deaths of deported peasant families in each of 1930-33 (median 100 thousand).",
+    ),
+    "excess_executions": (
+        "LogNormal",
+        {"mu": 9.9, "sigma": 1.0},
+        "Executions in each of 1930-38 (median 20 thousand; 90% of prior mass 4-100 thousand a "
+        "year: weak beside the archives).",
+    ),
+    "excess_gulag": (
+        "LogNormal",
+        {"mu": 10.3, "sigma": 1.0},
+        "Camp and colony deaths in each of 1930-38 (median 30 thousand, 90% within 6-155 "
+        "thousand).",
+    ),
+    "excess_deportations": (
+        "LogNormal",
+        {"mu": 9.9, "sigma": 1.0},
+        "Deaths of special settlers (after 1933) and deported nationalities in each of "
+        "1930-38 (median 20 thousand, 90% within 4-100 thousand).",
+    ),
+    "excess_unattributed": (
+        "LogNormal",
+        {"mu": 11.5, "sigma": 1.0},
+        "Excess deaths in each of 1927-38 that the censuses demand but no cause explains "
+        "(median 100 thousand, 90% within 19-520 thousand).",
+    ),
+    "emigration_1930_33": (
+        "LogNormal",
+        {"mu": 12.2, "sigma": 0.7},
+        "Net emigration 1930-33 (Kazakh flight to China and Central Asian borders; median "
+        "200 thousand), spread evenly over the four years and all ages.",
+    ),
+    "archival_completeness_executions": (
+        "Beta",
+        {"alpha": 20.0, "beta": 2.0},
+        "Recorded / true executions (summary shootings went unrecorded): mean 0.91.",
+    ),
+    "archival_completeness_gulag": (
+        "Beta",
+        {"alpha": 8.0, "beta": 2.0},
+        "Recorded / true Gulag deaths (deaths soon after release, in transit, colonies in "
+        "some years uncounted): mean 0.8, sd 0.12.",
+    ),
+    "archival_completeness_dekulakisation": (
+        "Beta",
+        {"alpha": 8.0, "beta": 2.0},
+        "Recorded / true deaths of kulak special settlers: mean 0.8, sd 0.12.",
     ),
 }
 
@@ -136,15 +271,21 @@ def make_prior(name: str, spec: dict, where: str) -> Prior:
     if not isinstance(getattr(pm, str(dist), None), type) or not hasattr(getattr(pm, dist), "dist"):
         raise ScenarioError(f"{where}: prior '{name}': unknown distribution '{dist}'")
     for key, value in spec.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        values = value if isinstance(value, list) else [value]
+        if not values or any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
             raise ScenarioError(
-                f"{where}: prior '{name}': parameter '{key}' must be a number, got {value!r}"
+                f"{where}: prior '{name}': parameter '{key}' must be a number or a list of "
+                f"numbers (one per year), got {value!r}"
             )
-        if key in _POSITIVE and value <= 0:
+        if not all(np.isfinite(values)):
+            raise ScenarioError(f"{where}: prior '{name}': parameter '{key}' must be finite")
+        if key in _POSITIVE and min(values) <= 0:
             raise ScenarioError(
                 f"{where}: prior '{name}': parameter '{key}' must be positive, got {value}"
             )
-    if "lower" in spec and "upper" in spec and spec["lower"] >= spec["upper"]:
+        if isinstance(value, list):
+            spec[key] = np.asarray(value, dtype=float)
+    if "lower" in spec and "upper" in spec and np.any(spec["lower"] >= spec["upper"]):
         raise ScenarioError(f"{where}: prior '{name}': lower must be below upper")
     try:
         getattr(pm, dist).dist(**spec)

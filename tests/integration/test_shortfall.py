@@ -36,7 +36,8 @@ def test_projection_in_model_keeps_identity():
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "quick"
-    assert cli.main(["run", "--quick", "--quiet", "--out", str(out), "--seed", "7"]) == 0
+    args = ["run", "--study", "shortfall_1937", "--quick", "--quiet", "--out", str(out)]
+    assert cli.main([*args, "--seed", "7"]) == 0
     return out
 
 
@@ -79,7 +80,7 @@ def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):
 
 
 def test_existing_results_not_overwritten(quick_run, capsys):
-    assert cli.main(["run", "--quick", "--out", str(quick_run)]) == 2
+    assert cli.main(["run", "--study", "shortfall_1937", "--quick", "--out", str(quick_run)]) == 2
     assert "exists; pass --force" in capsys.readouterr().err
 
 

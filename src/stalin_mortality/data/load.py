@@ -161,6 +161,57 @@ def archival_counts(tables: Tables) -> xr.DataArray:
     return out
 
 
+def archival_records(tables: Tables) -> xr.DataArray:
+    """Every archival count (single years and spans, any ``measure``) along ``record``, with
+    ``record_cause``, ``record_year_start``, ``record_year_end``, ``record_measure`` and
+    ``record_label`` as coordinates."""
+    ac = tables["archival_counts.csv"].reset_index(drop=True)
+    return xr.DataArray(
+        ac["count"].to_numpy(dtype=float),
+        dims="record",
+        coords={
+            "record": np.arange(len(ac)),
+            "record_cause": ("record", ac["cause"].astype(str).to_numpy()),
+            "record_year_start": ("record", ac["year_start"].astype(int).to_numpy()),
+            "record_year_end": ("record", ac["year_end"].astype(int).to_numpy()),
+            "record_measure": ("record", ac["measure"].astype(str).to_numpy()),
+            "record_label": ("record", ac["coverage"].astype(str).to_numpy()),
+        },
+        name="archival_records",
+        attrs={"units": "persons"},
+    )
+
+
+def registered_events(tables: Tables) -> xr.DataArray:
+    """Registered births and deaths by ``event`` and ``year`` (TsUNKhU 1931-33)."""
+    ve = tables["vital_events.csv"]
+    table = ve.pivot(index="event", columns="year", values="count").astype(float)
+    return xr.DataArray(
+        table.to_numpy(),
+        dims=("event", "year_registered"),
+        coords={"event": list(table.index), "year_registered": list(table.columns)},
+        name="registered_events",
+        attrs={"units": "persons"},
+    )
+
+
+def fertility_rates(tables: Tables) -> xr.DataArray:
+    """Age-specific fertility rates (births per woman-year) by ``fertility_year`` and
+    ``age_group`` (e.g. ``"20-24"``), 1920-1929 (ADH 1993)."""
+    f = tables["fertility_1920_1929.csv"]
+    table = f.pivot(index="year", columns="age_group", values="births_per_1000_women")
+    return xr.DataArray(
+        table.to_numpy(dtype=float) / 1000.0,
+        dims=("fertility_year", "fertility_age_group"),
+        coords={
+            "fertility_year": list(table.index),
+            "fertility_age_group": [str(c) for c in table.columns],
+        },
+        name="asfr",
+        attrs={"units": "births per woman-year"},
+    )
+
+
 def load_observations(path: str | Path | None = None) -> xr.Dataset:
     """The observations the models use, as one ``xarray.Dataset`` with named dims."""
     return observations_from(load_tables(path))
@@ -182,5 +233,11 @@ def observations_from(tables: Tables) -> xr.Dataset:
     ds["registered_birth_rate_1926"] = vr[(1926, "birth_rate", "registered")]
     ds["registered_death_rate_1926"] = vr[(1926, "death_rate", "registered")]
     ds["archival_deaths"] = archival_counts(tables)
+    ds["archival_records"] = archival_records(tables)
+    ds["registered_events"] = registered_events(tables)
+    ds["asfr"] = fertility_rates(tables)
+    t = tables["census_totals.csv"]
+    army = t[(t.census == 1937) & (t.item == "army_counted_separately")]["count"]
+    ds["army_1937"] = xr.DataArray(float(army.sum()), attrs={"units": "persons"})
     ds.attrs["data_checksums"] = ";".join(f"{k}={v}" for k, v in sorted(tables.checksums.items()))
     return ds
