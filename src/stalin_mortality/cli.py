@@ -52,13 +52,11 @@ def _print_table(out: Path) -> None:
     t = headline(out)
     print(f"\nposterior (mean, median, {INTERVAL_LABEL}):")
     for r in t.itertuples(index=False):
+        q = r.quantity if len(r.quantity) <= 56 else r.quantity[:53] + "..."
         if abs(r.mean) > 1e4:
-            print(
-                f"  {r.quantity:<42} {r.mean / 1e6:8.2f} M  "
-                f"[{r.lower / 1e6:7.2f}, {r.upper / 1e6:7.2f}]"
-            )
+            print(f"  {q:<56} {r.mean / 1e6:8.2f} M  [{r.lower / 1e6:7.2f}, {r.upper / 1e6:7.2f}]")
         else:
-            print(f"  {r.quantity:<42} {r.mean:8.4f}    [{r.lower:7.4f}, {r.upper:7.4f}]")
+            print(f"  {q:<56} {r.mean:8.4f}    [{r.lower:7.4f}, {r.upper:7.4f}]")
 
 
 def _report(args) -> int:
@@ -68,6 +66,34 @@ def _report(args) -> int:
     for n in notes:
         print(f"warning: {n}", file=sys.stderr)
     print(f"rewrote {len(paths)} files in {args.directory}")
+    return 0
+
+
+def _compare(args) -> int:
+    from .study import compare
+
+    table = compare([Path(d) for d in args.directories])
+    print(f"posterior median [{INTERVAL_LABEL}] by run:")
+    runs = [c[: -len(": median")] for c in table.columns if c.endswith(": median")]
+    for r in table.itertuples(index=False):
+        row = dict(zip(table.columns, r, strict=True))
+        cells = []
+        for run in runs:
+            m, lo, hi = (row[f"{run}: {k}"] for k in ("median", "lower", "upper"))
+            cells.append(
+                f"{m / 1e6:7.2f} M [{lo / 1e6:6.2f}, {hi / 1e6:6.2f}]"
+                if abs(m) > 1e4
+                else f"{m:9.4f} [{lo:.4f}, {hi:.4f}]"
+            )
+        print(f"  {row['quantity'][:60]:<60} " + "  ".join(cells))
+    print("runs: " + ", ".join(runs))
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(f"# Posterior median and {INTERVAL_LABEL} by run\n")
+            table.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
+        print(f"written to {out}")
     return 0
 
 
@@ -112,6 +138,10 @@ def parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
     rep.add_argument("directory")
     rep.set_defaults(func=_report)
+    cmp = sub.add_parser("compare", help="the same estimands across saved runs, side by side")
+    cmp.add_argument("directories", nargs="+", help="results folders (two or more)")
+    cmp.add_argument("--out", help="also write the comparison as CSV")
+    cmp.set_defaults(func=_compare)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument("--scenario", default="default")
     c.set_defaults(func=_check)

@@ -260,6 +260,32 @@ class Scenario:
         }
 
 
+#: Priors on shares and probabilities: their support must lie inside [0, 1].
+UNIT_INTERVAL = {
+    name
+    for name in DEFAULT_PRIORS
+    if "completeness" in name or name.startswith(("coverage_", "undercount_1926_"))
+}
+
+
+def _check_unit_interval(name: str, dist: str, spec: dict, where: str) -> None:
+    """A probability (> 1 or < 0) is impossible: the prior's support must be in [0, 1]."""
+    if dist in ("Beta", "Kumaraswamy"):
+        return
+    lower, upper = spec.get("lower"), spec.get("upper")
+    if dist in ("TruncatedNormal", "Uniform") and lower is not None and upper is not None:
+        if np.all(np.asarray(lower) >= 0) and np.all(np.asarray(upper) <= 1):
+            return
+        raise ScenarioError(
+            f"{where}: prior '{name}' is a probability: its bounds must lie in [0, 1], "
+            f"got lower={lower}, upper={upper}"
+        )
+    raise ScenarioError(
+        f"{where}: prior '{name}' is a probability: use Beta, or TruncatedNormal/Uniform with "
+        f"lower and upper inside [0, 1] (got {dist})"
+    )
+
+
 def make_prior(name: str, spec: dict, where: str) -> Prior:
     """Turn ``{"distribution": ..., **parameters}`` into a checked :class:`Prior`."""
     if not isinstance(spec, dict):
@@ -287,6 +313,8 @@ def make_prior(name: str, spec: dict, where: str) -> Prior:
             spec[key] = np.asarray(value, dtype=float)
     if "lower" in spec and "upper" in spec and np.any(spec["lower"] >= spec["upper"]):
         raise ScenarioError(f"{where}: prior '{name}': lower must be below upper")
+    if name in UNIT_INTERVAL:
+        _check_unit_interval(name, dist, spec, where)
     try:
         getattr(pm, dist).dist(**spec)
     except (TypeError, ValueError) as err:

@@ -114,3 +114,25 @@ def headline(directory: Path) -> pd.DataFrame:
     """The study's headline table (as written by :func:`write_outputs`)."""
     _, manifest = inference.load_manifest(directory)
     return studies.get(manifest.get("study", DEFAULT_STUDY)).headline(directory)
+
+
+def compare(directories: list[Path]) -> pd.DataFrame:
+    """The headline estimands of several saved runs (e.g. scenarios) side by side: one row
+    per quantity, and median, lower and upper columns for each run (named by its
+    scenario, or its folder when two runs share a scenario)."""
+    if len(directories) < 2:
+        raise ResultsError("compare needs at least two results folders")
+    frames, names, study_names = [], [], set()
+    for d in directories:
+        _, manifest = inference.load_manifest(d)
+        study_names.add(manifest.get("study", DEFAULT_STUDY))
+        name = manifest["scenario"]["name"]
+        names.append(name if name not in names else f"{name} ({Path(d).name})")
+        frames.append(headline(d).set_index("quantity"))
+    if len(study_names) > 1:
+        raise ResultsError(f"cannot compare runs of different studies: {sorted(study_names)}")
+    out = pd.DataFrame(index=frames[0].index)
+    for name, f in zip(names, frames, strict=True):
+        for col in ("median", "lower", "upper"):
+            out[f"{name}: {col}"] = f[col].reindex(out.index)
+    return out.reset_index()

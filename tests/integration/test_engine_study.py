@@ -1,0 +1,158 @@
+"""The default study (the 1927-1939 engine) through the command line: a quick real run,
+reports, comparison, and every way of failing safely."""
+
+import filecmp
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from stalin_mortality import cli
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "engine"
+    assert cli.main(["run", "--quick", "--quiet", "--out", str(out), "--seed", "11"]) == 0
+    return out
+
+
+def test_quick_run_writes_every_table_and_figure(quick_run):
+    tables = [
+        "summary",
+        "excess_deaths_by_cause_period",
+        "excess_deaths_by_cause_year",
+        "excess_deaths_by_sex",
+        "excess_deaths_by_age_group",
+        "lost_births",
+        "ladder",
+        "census",
+        "tfr",
+        "prior_posterior",
+    ]
+    for stem in tables:
+        for ext in ("csv", "md", "tex"):
+            assert (quick_run / "tables" / f"{stem}.{ext}").exists(), (stem, ext)
+        header = (quick_run / "tables" / f"{stem}.csv").read_text().splitlines()[0]
+        assert "90% equal-tailed credible interval" in header
+    for stem in (
+        "excess_deaths_by_cause_year",
+        "ladder_claims",
+        "population_vs_census",
+        "tfr",
+        "prior_vs_posterior",
+        "diagnostics",
+    ):
+        for ext in ("png", "pdf", "csv"):
+            assert (quick_run / "figures" / f"{stem}.{ext}").exists(), (stem, ext)
+    assert (quick_run / "tables" / "claims.csv").exists()
+    manifest = json.loads((quick_run / "manifest.json").read_text())
+    assert manifest["study"] == "engine_1927_1939" and manifest["seed"] == 11
+    assert manifest["sampler"]["backend"] == "jax"  # quick runs compile with JAX
+    assert {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"} <= set(
+        manifest["diagnostics"]
+    )
+
+
+def test_headline_estimands_are_consistent(quick_run):
+    t = pd.read_csv(quick_run / "tables" / "summary.csv", comment="#").set_index("quantity")
+    ladder = [t.loc[q, "median"] for q in t.index if q.startswith("ladder ")]
+    assert len(ladder) == 5 and ladder[:4] == sorted(ladder[:4])
+    famine = t.loc["excess deaths 1927-1938: famine_1932_33"]
+    assert 1e6 < famine["median"] < 20e6
+    assert t.loc["1939 census padding (share)", "lower"] >= 0
+    by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv", comment="#")
+    assert len(by_year) == 3 + 4 + 9 + 9 + 9 + 12
+
+
+def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):
+    before = tmp_path / "before"
+    shutil.copytree(quick_run / "tables", before)
+    assert cli.main(["report", str(quick_run)]) == 0
+    for f in before.iterdir():
+        assert filecmp.cmp(f, quick_run / "tables" / f.name, shallow=False), f.name
+
+
+def test_compare_two_runs(quick_run, tmp_path, capsys):
+    other = tmp_path / "other"
+    shutil.copytree(quick_run, other)
+    out = tmp_path / "cmp.csv"
+    assert cli.main(["compare", str(quick_run), str(other), "--out", str(out)]) == 0
+    table = pd.read_csv(out, comment="#")
+    assert "default: median" in table.columns and "default (other): median" in table.columns
+    assert (table["default: median"] == table["default (other): median"]).all()
+    assert cli.main(["compare", str(quick_run)]) == 2
+    assert "at least two" in capsys.readouterr().err
+
+
+def test_report_on_changed_data_or_scenario_says_so(quick_run, tmp_path, capsys):
+    changed = tmp_path / "changed"
+    shutil.copytree(quick_run, changed)
+    manifest = json.loads((changed / "manifest.json").read_text())
+    manifest["data_checksums"]["census_totals.csv"] = "0" * 64
+    manifest["scenario"]["hash"] = "f" * 64
+    (changed / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["report", str(changed)]) == 0
+    err = capsys.readouterr().err
+    assert "data changed since this posterior was computed: census_totals.csv" in err
+    assert "scenario 'default' changed" in err
+
+
+def test_missing_or_corrupted_posterior(quick_run, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(quick_run, broken)
+    (broken / "posterior.nc").write_bytes(b"not a netcdf file")
+    assert cli.main(["report", str(broken)]) == 2
+    assert "cannot be read as a posterior" in capsys.readouterr().err
+    (broken / "posterior.nc").unlink()
+    assert cli.main(["report", str(broken)]) == 2
+    assert "posterior.nc: not found" in capsys.readouterr().err
+    (broken / "manifest.json").write_text("{ not json")
+    assert cli.main(["report", str(broken)]) == 2
+    assert "corrupted manifest" in capsys.readouterr().err
+    assert cli.main(["report", str(tmp_path / "nowhere")]) == 2
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("in the way")
+    out = blocker / "results"
+    assert cli.main(["run", "--quick", "--quiet", "--out", str(out)]) == 2
+    assert "cannot write to" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_bad_scenarios_are_messages_not_tracebacks(tmp_path, capsys):
+    cases = {
+        "malformed.toml": ("[priors.padding_1939\n", "not valid TOML"),
+        "unknown.toml": ('[priors.nope]\ndistribution = "Normal"\n', "unknown prior 'nope'"),
+        "negative.toml": (
+            '[priors.padding_1939]\ndistribution = "HalfNormal"\nsigma = -0.1\n',
+            "must be positive",
+        ),
+        "probability.toml": (
+            '[priors.coverage_1937]\ndistribution = "TruncatedNormal"\nmu = 1\nsigma = 0.1\n'
+            "lower = 0.9\nupper = 1.1\n",
+            "is a probability",
+        ),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        assert (
+            cli.main(["run", "--quick", "--scenario", str(path), "--out", str(tmp_path / "out")])
+            == 2
+        ), name
+        assert message in capsys.readouterr().err, name
+        assert not (tmp_path / "out").exists()
+    assert cli.main(["run", "--scenario", "no_such_scenario", "--out", str(tmp_path / "o")]) == 2
+    assert "unknown scenario 'no_such_scenario'" in capsys.readouterr().err
+
+
+def test_every_command_has_help(capsys):
+    for command in ("run", "report", "compare", "check"):
+        with pytest.raises(SystemExit) as exc:
+            cli.main([command, "--help"])
+        assert exc.value.code == 0
+        assert "usage" in capsys.readouterr().out

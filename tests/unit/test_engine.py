@@ -1,0 +1,153 @@
+"""The 1927-1939 engine: model graph against the numpy path, identities, scenario errors."""
+
+import numpy as np
+import pytest
+
+from stalin_mortality import estimands
+from stalin_mortality.data import load_observations
+from stalin_mortality.exceptions import ScenarioError
+from stalin_mortality.model import engine
+from stalin_mortality.scenarios import load_scenario
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return load_observations()
+
+
+@pytest.fixture(scope="module")
+def model(observations):
+    return engine.build_engine_model(observations, load_scenario("default"))
+
+
+def _draws(n=3, seed=0):
+    rng = np.random.default_rng(seed)
+
+    def u(lo, hi, *shape):
+        return rng.uniform(lo, hi, size=(n, *shape))
+
+    return {
+        "mortality_level": u(-0.05, 0.2),
+        "mortality_slope": u(0.9, 1.1),
+        "mortality_trend": u(-0.03, 0.0),
+        "tfr_1927": u(5.5, 7.0),
+        "tfr_trend": u(-0.02, 0.0),
+        "sex_ratio_at_birth": u(1.03, 1.07),
+        "undercount_1926_ages_0_2": u(0.0, 0.1),
+        "undercount_1926_other_ages": u(0.0, 0.01),
+        "emigration_1930_33": u(1e5, 5e5),
+        "fertility_collapse": u(-0.5, 0.1, 6),
+        "famine_intensity": u(0.0, 1.5, 3),
+        "excess_dekulakisation": u(5e4, 3e5, 4),
+        "excess_executions": u(1e3, 4e5, 9),
+        "excess_gulag": u(5e3, 1e5, 9),
+        "excess_deportations": u(1e3, 1e5, 9),
+        "excess_unattributed": u(1e4, 5e5, 12),
+    }
+
+
+def test_model_scan_matches_numpy_path(model):
+    """The model's graph (a pytensor.scan) and the numpy loop used for estimands agree."""
+    names = [*estimands.SCALARS, *estimands.VECTORS]
+    outputs = [model[n] for n in names] + [
+        model["population_total"],
+        model["births"],
+        model["excess_deaths"],
+        model["lost_births"],
+    ]
+    fn = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
+    values = fn(model.initial_point())
+    p = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=False)}
+    out = engine.simulate(p, model.engine_inputs)
+    np.testing.assert_allclose(out["population"].sum((-2, -1))[0], values[-4], rtol=1e-10)
+    np.testing.assert_allclose(out["births"][0], values[-3], rtol=1e-10)
+    np.testing.assert_allclose(out["excess"][0], values[-2], rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose((out["baseline_births"] - out["births"])[0], values[-1], atol=1e-3)
+    assert np.isfinite(model.compile_logp()(model.initial_point()))
+
+
+def test_identity_over_the_whole_projection(observations):
+    inputs = engine.make_inputs(observations)
+    out = engine.simulate(_draws(), inputs, detail=True)
+    pop = out["population"].sum(axis=(-2, -1))
+    migration = np.stack(
+        [
+            np.zeros(3) if f.migration is None else f.migration.sum(axis=(-2, -1))
+            for f in out["flows"]
+        ],
+        axis=-1,
+    )
+    change = out["births"] - out["deaths"] + migration
+    np.testing.assert_allclose(pop[:, 1:] - pop[:, :-1], change, rtol=0, atol=1e-3)
+    # deaths by age and sex add up to the totals; count causes are exactly their counts
+    np.testing.assert_allclose(out["deaths_by_sex"].sum(-1), out["deaths"], rtol=1e-12)
+    by_age = out["excess_by_age"].sum(axis=(-2, -1))
+    np.testing.assert_allclose(by_age, out["excess"], rtol=1e-10)
+    assert (out["population"] > 0).all()
+
+
+def test_batch_equals_one_draw_at_a_time(observations):
+    inputs = engine.make_inputs(observations)
+    draws = _draws(seed=4)
+    batch = engine.simulate(draws, inputs)
+    for i in range(3):
+        one = engine.simulate({k: v[i : i + 1] for k, v in draws.items()}, inputs)
+        np.testing.assert_allclose(batch["population"][i], one["population"][0], rtol=1e-12)
+
+
+def test_counterfactual_has_no_excess_and_more_people(observations):
+    inputs = engine.make_inputs(observations)
+    draws = _draws(seed=5)
+    actual = engine.simulate(draws, inputs)
+    cf = engine.simulate(draws, inputs, counterfactual=True)
+    assert (cf["population"].sum((-2, -1)) >= actual["population"].sum((-2, -1)) - 1e-6).all()
+    np.testing.assert_allclose(cf["births"], cf["baseline_births"], rtol=1e-12)
+
+
+def test_army_added_to_1937_observation(observations):
+    inputs = engine.make_inputs(observations)
+    assert inputs.census_grouped[1937].sum() == pytest.approx(162_003_225, abs=1)
+    assert inputs.census_grouped[1939].sum() == pytest.approx(170_557_093, abs=1)
+    assert inputs.schedule.sum() == pytest.approx(1.0)
+
+
+def test_archival_records_used(observations):
+    inputs = engine.make_inputs(observations)
+    causes = {r[0] for r in inputs.archival}
+    assert causes == {"executions", "gulag", "dekulakisation"}
+    executions = {r[1]: r[3] for r in inputs.archival if r[0] == "executions"}
+    assert executions[1937] + executions[1938] == 681_692  # the NKVD's 1937-38 total
+    assert min(executions) == 1930  # years before the cause's window are not used
+
+
+def test_vector_prior_of_wrong_length_is_an_error(observations, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [0.0, 1.0]\nsigma = 1.0\n'
+    )
+    with pytest.raises(ScenarioError, match="one per famine_1932_33_year"):
+        engine.build_engine_model(observations, load_scenario(bad))
+
+
+def test_ladder_is_monotone_and_claims_are_probabilities(model):
+    import pandas as pd
+    import pymc as pm
+    import xarray as xr
+
+    from stalin_mortality.data import load_tables
+
+    with model:
+        prior = pm.sample_prior_predictive(
+            draws=50,
+            random_seed=1,
+            var_names=[*estimands.SCALARS, *estimands.VECTORS, "padding_1939", "coverage_1939"],
+        )
+    tree = xr.DataTree.from_dict({"posterior": prior["prior"].to_dataset()})
+    ds = estimands.compute(tree, model.engine_inputs)
+    ladder = ds["ladder"].values
+    assert (np.diff(ladder[:, :4], axis=1) >= 0).all()
+    claims = estimands.claims_table(ds, load_tables()["published_claims.csv"])
+    assert isinstance(claims, pd.DataFrame) and len(claims) > 20
+    assert claims.prob_at_least_figure.between(0, 1).all()
+    row = claims.set_index("claim").loc["rummel_great_terror_1935_38"]
+    assert row.comparable and row.model_quantity == "ladder rung 2, 1935-1938"
