@@ -35,12 +35,15 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests models
-	$(VENV)/bin/ruff format --check src tests models
+	$(VENV)/bin/ruff check src tests models benchmarks
+	$(VENV)/bin/ruff format --check src tests models benchmarks
 
 format: $(STAMP)
-	$(VENV)/bin/ruff check --fix src tests models
-	$(VENV)/bin/ruff format src tests models
+	$(VENV)/bin/ruff check --fix src tests models benchmarks
+	$(VENV)/bin/ruff format src tests models benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py --cold
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -68,17 +68,26 @@ def compute(tree: xr.DataTree, inputs: engine.Inputs, group: str = "posterior") 
     posterior was computed from.
     """
     p = parameter_draws(tree, group)
+    post = tree[group].to_dataset()
+    if "padding_1939" in post:
+        p["padding_1939"] = _flat(post["padding_1939"])
+        p["coverage_1939"] = _flat(post["coverage_1939"])
+    return compute_from_params(p, inputs)
+
+
+def compute_from_params(p: dict[str, np.ndarray], inputs: engine.Inputs) -> xr.Dataset:
+    """:func:`compute` for parameter arrays with a leading draw dimension (e.g. the known
+    truth of a simulation); ``padding_1939`` and ``coverage_1939`` are optional."""
     n = next(iter(p.values())).shape[0]
     parts = [
-        _compute(tree, inputs, group, {k: v[i : i + CHUNK] for k, v in p.items()}, i)
-        for i in range(0, n, CHUNK)
+        _compute(inputs, {k: v[i : i + CHUNK] for k, v in p.items()}, i) for i in range(0, n, CHUNK)
     ]
     ds = xr.concat(parts, dim="sample", data_vars="all") if len(parts) > 1 else parts[0]
     ds.attrs["ladder_period"] = f"{LADDER_PERIOD[0]}-{LADDER_PERIOD[1]}"
     return ds
 
 
-def _compute(tree, inputs, group, p, offset) -> xr.Dataset:
+def _compute(inputs, p, offset) -> xr.Dataset:
     out = engine.simulate(p, inputs, detail=True)
     cf = engine.simulate(p, inputs, counterfactual=True)
     n = next(iter(p.values())).shape[0]
@@ -136,10 +145,8 @@ def _compute(tree, inputs, group, p, offset) -> xr.Dataset:
             "census": list(engine.CENSUS_YEARS),
         },
     )
-    post = tree[group].to_dataset()
-    if "padding_1939" in post:
-        padding = _flat(post["padding_1939"])[offset : offset + n]
-        coverage = _flat(post["coverage_1939"])[offset : offset + n]
+    if "padding_1939" in p:
+        padding, coverage = p["padding_1939"], p["coverage_1939"]
         ds["padding_1939"] = ("sample", padding)
         ds["padding_1939_persons"] = ("sample", pop_total[:, -1] * coverage * padding)
     ladder = []

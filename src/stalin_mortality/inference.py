@@ -31,9 +31,10 @@ class SamplerConfig:
     """Sampler settings; ``nuts_sampler`` is chosen by measurement (see docs/sampling.md)."""
 
     nuts_sampler: str = "nutpie"
-    #: PyTensor backend the sampler's log density is compiled with: "numba" is the fastest
-    #: per gradient; "jax" compiles in seconds (used by quick runs); see docs/sampling.md.
-    backend: str = "numba"
+    #: PyTensor backend nutpie's log density is compiled with.  "jax" compiles in seconds;
+    #: "numba" is faster per gradient but took 170 s to compile the engine from a cold
+    #: cache, so JAX wins from a cold start (benchmarks/results, docs/sampling.md).
+    backend: str = "jax"
     draws: int = 1000
     tune: int = 1000
     chains: int = 4

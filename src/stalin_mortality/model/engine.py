@@ -453,7 +453,9 @@ def coords() -> dict:
     }
 
 
-def build_engine_model(observations: xr.Dataset, scenario: Scenario) -> pm.Model:
+def build_engine_model(
+    observations: xr.Dataset, scenario: Scenario, inputs: Inputs | None = None
+) -> pm.Model:
     """Build the 1927-1939 cohort-component model.
 
     Parameters
@@ -462,8 +464,11 @@ def build_engine_model(observations: xr.Dataset, scenario: Scenario) -> pm.Model
         From :func:`stalin_mortality.data.load_observations`.
     scenario : Scenario
         Priors, from :func:`stalin_mortality.scenarios.load_scenario`.
+    inputs : Inputs, optional
+        Use these instead of ``make_inputs(observations)`` (e.g. simulated observations in
+        the recovery test).
     """
-    inputs = make_inputs(observations)
+    inputs = inputs or make_inputs(observations)
     with pm.Model(coords=coords()) as model:
         params = {}
         for name in (
