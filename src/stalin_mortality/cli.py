@@ -20,6 +20,9 @@ def _run(args) -> int:
         config.backend = args.backend
     if args.quick:
         config.draws, config.tune, config.chains, config.prior_draws = 200, 200, 2, 200
+    for name in ("draws", "tune", "chains"):
+        if getattr(args, name) is not None:
+            setattr(config, name, getattr(args, name))
     print(
         f"running {args.study} with scenario '{args.scenario}', "
         f"seed {args.seed}, sampler {args.sampler}"
@@ -129,7 +132,14 @@ def parser() -> argparse.ArgumentParser:
         help="compile backend for nutpie (default jax: compiles in seconds; numba samples "
         "faster once its cache is warm)",
     )
-    r.add_argument("--quick", action="store_true", help="a smoke run with few draws")
+    r.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run with few draws (2 chains x 200); its convergence gate only warns",
+    )
+    r.add_argument("--draws", type=int, help="draws per chain (default 1000)")
+    r.add_argument("--tune", type=int, help="tuning steps per chain (default 1000)")
+    r.add_argument("--chains", type=int, help="chains (default 4)")
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument("--allow-bad-diagnostics", action="store_true")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

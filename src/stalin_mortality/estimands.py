@@ -126,6 +126,7 @@ def _compute(inputs, p, offset) -> xr.Dataset:
                 ),
             ),
             "tfr": (("sample", "year"), _tfr(p)),
+            "tfr_baseline": (("sample", "year"), _tfr(p, collapse=False)),
             "undercount_1926": (
                 ("sample",),
                 (out["initial"] - inputs.census_1926).sum(axis=(-2, -1)),
@@ -166,9 +167,11 @@ def _flat(da: xr.DataArray) -> np.ndarray:
     return np.asarray(da.stack(sample=dims).values, dtype=float).reshape(-1)
 
 
-def _tfr(p: dict) -> np.ndarray:
+def _tfr(p: dict, collapse: bool = True) -> np.ndarray:
     t = (YEARS - engine.FIRST_YEAR).astype(float)
     log_tfr = np.log(p["tfr_1927"])[:, None] + p["tfr_trend"][:, None] * t
+    if not collapse:
+        return np.exp(log_tfr)
     collapse = engine._place(
         p["fertility_collapse"], engine.COLLAPSE_YEARS[0], engine.COLLAPSE_YEARS[-1], np
     )

@@ -335,6 +335,10 @@ def plot_tfr(ds, scenario: str):
     fig, ax = plt.subplots(figsize=(6.5, 3.8), layout="constrained")
     ax.fill_between(years, q[0], q[2], color="tab:blue", alpha=0.3, label=INTERVAL_LABEL)
     ax.plot(years, q[1], "o-", color="tab:blue", label="posterior median")
+    base = None
+    if "tfr_baseline" in ds:
+        base = _q(ds["tfr_baseline"].values)
+        ax.plot(years, base[1], "--", color="grey", label="baseline without the crisis (median)")
     ax.set_ylabel("Total fertility rate (births per woman)")
     ax.set_xlabel("Year")
     ax.set_xticks(years)
@@ -343,6 +347,8 @@ def plot_tfr(ds, scenario: str):
     ax.set_title(f"Fertility and its collapse, 1930-35 ({scenario} scenario)", fontsize=10)
     ax.legend(fontsize=8)
     data = pd.DataFrame({"year": years, "lower": q[0], "median": q[1], "upper": q[2]})
+    if base is not None:
+        data["baseline_median"] = base[1]
     return fig, data
 
 

@@ -156,3 +156,15 @@ def test_every_command_has_help(capsys):
             cli.main([command, "--help"])
         assert exc.value.code == 0
         assert "usage" in capsys.readouterr().out
+
+
+def test_failed_convergence_gate_exits_3_and_keeps_the_posterior(tmp_path, capsys):
+    out = tmp_path / "short"
+    args = ["run", "--quiet", "--out", str(out), "--draws", "30", "--tune", "30", "--chains", "2"]
+    assert cli.main(args) == 3
+    assert "convergence gate FAILED" in capsys.readouterr().err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed_diagnostics"
+    assert manifest["diagnostics"]["failures"]
+    assert (out / "posterior.nc").exists()
+    assert cli.main([*args, "--force", "--allow-bad-diagnostics"]) == 0
