@@ -17,18 +17,8 @@ import xarray as xr
 from .model import engine
 from .model.engine import CAUSES, DATES, GROUP_LABELS, YEARS
 
-SCALARS = (
-    "mortality_level",
-    "mortality_slope",
-    "mortality_trend",
-    "tfr_1927",
-    "tfr_trend",
-    "sex_ratio_at_birth",
-    "undercount_1926_ages_0_2",
-    "undercount_1926_other_ages",
-    "emigration_1930_33",
-)
-VECTORS = ("fertility_collapse", *engine.PRIOR_OF_CAUSE.values())
+SCALARS = engine.SCALAR_PARAMS
+VECTORS = engine.VECTOR_PARAMS
 
 #: The definition ladder (DESIGN.md section 3): each rung adds to the one before.
 LADDER = (

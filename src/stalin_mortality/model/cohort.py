@@ -33,7 +33,6 @@ from dataclasses import dataclass
 import numpy as np
 
 N_AGES = 101  # 0..99 and 100+
-SEX_AXIS, AGE_AXIS = -2, -1
 
 
 def _xp(*arrays):

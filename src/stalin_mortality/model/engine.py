@@ -13,8 +13,8 @@ The latent population by sex and single year of age is projected from 1 Jan 1927
   count of deaths per year distributed in proportion to population times the pattern;
 - net emigration 1930-33 (the Kazakh flight).
 
-Observations: the 1937 and 1939 censuses by sex and 5-year age group (Student-t errors on the
-log scale), the 1937 army added to the age table, a one-sided padding of the 1939 count;
+Observations: the 1937 and 1939 censuses by sex and 5-year age group to 70+ (normal errors on
+the log scale), the 1937 army added to the age table, a one-sided padding of the 1939 count;
 registered births and deaths (1926 rates, TsUNKhU 1931-33 counts) with completeness; archival
 death counts with completeness <= 1.  See ``docs/engine.md`` for each choice and its source.
 
@@ -79,19 +79,24 @@ ARMY_AGES = (18, 24)
 ARCHIVAL_LOG_SD = 0.1
 #: Relative error of registered events (TsUNKhU rounded to 0.1 M; 1926 rates).
 REGISTERED_ERROR = 0.03
-#: Degrees of freedom of the census errors (robust to a few misfitting age groups).
-CENSUS_NU = 5.0
 
-PRIORS_USED = (
+#: The parameters :func:`simulate` takes: scalars, and vectors over years.
+SCALAR_PARAMS = (
     "mortality_level",
     "mortality_slope",
     "mortality_trend",
     "tfr_1927",
     "tfr_trend",
-    "fertility_collapse",
     "sex_ratio_at_birth",
     "undercount_1926_ages_0_2",
     "undercount_1926_other_ages",
+    "emigration_1930_33",
+)
+VECTOR_PARAMS = ("fertility_collapse", *PRIOR_OF_CAUSE.values())
+
+PRIORS_USED = (
+    *SCALAR_PARAMS,
+    *VECTOR_PARAMS,
     "coverage_1937",
     "coverage_1939",
     "padding_1939",
@@ -100,8 +105,6 @@ PRIORS_USED = (
     "death_registration_completeness",
     "birth_registration_completeness_1931_33",
     "death_registration_completeness_1931_33",
-    "emigration_1930_33",
-    *PRIOR_OF_CAUSE.values(),
     "archival_completeness_executions",
     "archival_completeness_gulag",
     "archival_completeness_dekulakisation",
@@ -155,7 +158,7 @@ class Inputs:
 
 
 def group_ages(x, xp=np):
-    """Sum single ages ``[..., age]`` into 5-year groups 0-4 .. 80-84, 85+."""
+    """Sum single ages ``[..., age]`` into 5-year groups 0-4 .. 65-69 and 70+."""
     parts = [x[..., a : a + 5].sum(axis=-1) for a in GROUP_EDGES[:-1]]
     parts.append(x[..., GROUP_EDGES[-1] :].sum(axis=-1))
     return xp.stack(parts, axis=-1)
@@ -471,17 +474,7 @@ def build_engine_model(
     inputs = inputs or make_inputs(observations)
     with pm.Model(coords=coords()) as model:
         params = {}
-        for name in (
-            "mortality_level",
-            "mortality_slope",
-            "mortality_trend",
-            "tfr_1927",
-            "tfr_trend",
-            "sex_ratio_at_birth",
-            "undercount_1926_ages_0_2",
-            "undercount_1926_other_ages",
-            "emigration_1930_33",
-        ):
+        for name in SCALAR_PARAMS:
             params[name] = _scalar_prior(scenario, name)
         params["fertility_collapse"] = _vector_prior(
             scenario, "fertility_collapse", "collapse_year", len(COLLAPSE_YEARS)
