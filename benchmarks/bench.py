@@ -46,9 +46,6 @@ def main(argv=None) -> int:
     p.add_argument("--name", default=None, help="result file name (default: the settings)")
     args = p.parse_args(argv)
 
-    name = args.name or "_".join(
-        x for x in (args.sampler, args.backend or "", "cold" if args.cold else "warm") if x
-    )
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="sm-bench-") as tmp:
         out = Path(tmp) / "run"
@@ -83,6 +80,10 @@ def main(argv=None) -> int:
             return proc.returncode
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         manifest = json.loads((out / "manifest.json").read_text())
+    backend = manifest["sampler"].get("backend") if args.sampler == "nutpie" else ""
+    name = args.name or "_".join(
+        x for x in (args.sampler, backend, "cold" if args.cold else "warm") if x
+    )
     d = manifest["diagnostics"]
     timing = manifest["timing_seconds"]
     draws_s = timing.get("draws") or timing["sampling"]
