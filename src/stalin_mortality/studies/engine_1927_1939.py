@@ -179,10 +179,10 @@ def write_outputs(tree, manifest: dict, directory: Path, tables) -> list[Path]:
         )
     if prior is not None:
         rows = []
+        prior_rows = {q: v for q, v, _ in summary_rows(prior)}
         for q, v, u in summary_rows(post):
-            match = [r for r in summary_rows(prior) if r[0] == q]
             rows.append((f"posterior: {q}", v, u))
-            rows.append((f"prior: {q}", match[0][1], u))
+            rows.append((f"prior: {q}", prior_rows[q], u))
         table, units = _table(rows)
         paths += report.write_table(
             table,
