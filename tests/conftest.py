@@ -1,3 +1,4 @@
+import filecmp
 import shutil
 from pathlib import Path
 
@@ -18,3 +19,14 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count))
+
+
+def assert_report_reproduces_tables(run_dir: Path, scratch: Path) -> None:
+    """``stalin-mortality report`` on ``run_dir`` rewrites every table byte for byte."""
+    from stalin_mortality import cli
+
+    before = scratch / "tables_before"
+    shutil.copytree(run_dir / "tables", before)
+    assert cli.main(["report", str(run_dir)]) == 0
+    for f in before.iterdir():
+        assert filecmp.cmp(f, run_dir / "tables" / f.name, shallow=False), f.name

@@ -10,7 +10,7 @@ import json
 import platform
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -44,11 +44,11 @@ class SamplerConfig:
     #: year with the archive's completeness) that a diagonal one cannot; halved the
     #: gradient evaluations per draw of the engine (docs/sampling.md).
     low_rank_mass_matrix: bool = True
-    #: Start every chain at the model's initial point (no jitter).  The engine needs it
-    #: (jittered chains ran off to absurd populations); nutpie cannot start where a
-    #: gradient component is exactly zero (the shortfall model's standard-normal ``z`` at 0),
-    #: so that study jitters.
-    same_start: bool = True
+    #: Start every chain at the model's initial point (no jitter); ``None`` leaves it to the
+    #: model (``model.same_start``, default True).  The engine needs it (jittered chains ran
+    #: off to absurd populations); nutpie cannot start where a gradient component is exactly
+    #: zero (the shortfall model's standard-normal ``z`` at 0), so that model jitters.
+    same_start: bool | None = None
     prior_draws: int = 1000
     progressbar: bool = False
 
@@ -87,6 +87,8 @@ def fit(
     starts sent chains of the cohort-component toy to absurd populations.
     """
     config = config or SamplerConfig()
+    if config.same_start is None:
+        config = replace(config, same_start=getattr(model, "same_start", True))
     rng = np.random.default_rng(seed)
     prior_seed, post_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
     t0 = time.perf_counter()

@@ -152,6 +152,21 @@ def _q(values, axis=0):
     return np.quantile(values, Q, axis=axis)
 
 
+def _interval_bars(ax, x, q, label):
+    """Black error bars from the lower to the upper quantile around the median (``q`` as
+    returned by :func:`_q`)."""
+    ax.errorbar(
+        x,
+        q[1],
+        yerr=[q[1] - q[0], q[2] - q[1]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+        lw=1,
+        label=label,
+    )
+
+
 def plot_excess_by_year(ds, scenario: str):
     """Excess deaths by cause and year (stacked posterior medians, with the interval of the
     total) and lost births by year."""
@@ -171,20 +186,11 @@ def plot_excess_by_year(ds, scenario: str):
             med[i],
             bottom=bottom,
             color=CAUSE_COLOURS.get(c),
-            label=c.replace("_", " "),
+            label=CAUSE_LABELS[c],
             width=0.8,
         )
         bottom += med[i]
-    ax1.errorbar(
-        years,
-        total[1],
-        yerr=[total[1] - total[0], total[2] - total[1]],
-        fmt="none",
-        ecolor="black",
-        capsize=3,
-        lw=1,
-        label=f"all causes: {INTERVAL_LABEL}",
-    )
+    _interval_bars(ax1, years, total, f"all causes: {INTERVAL_LABEL}")
     ax1.yaxis.set_major_formatter(MILLIONS_1)
     ax1.set_ylabel("Excess deaths (millions)")
     ax1.set_title(
@@ -192,16 +198,7 @@ def plot_excess_by_year(ds, scenario: str):
     )
     ax1.legend(fontsize=8, ncol=2, loc="upper left")
     ax2.bar(years, lost[1], color="tab:blue", width=0.8, label="posterior median")
-    ax2.errorbar(
-        years,
-        lost[1],
-        yerr=[lost[1] - lost[0], lost[2] - lost[1]],
-        fmt="none",
-        ecolor="black",
-        capsize=3,
-        lw=1,
-        label=INTERVAL_LABEL,
-    )
+    _interval_bars(ax2, years, lost, INTERVAL_LABEL)
     ax2.axhline(0, color="black", lw=0.6)
     ax2.yaxis.set_major_formatter(MILLIONS_1)
     ax2.set_ylabel("Lost births (millions)")

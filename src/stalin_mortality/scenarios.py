@@ -99,8 +99,8 @@ DEFAULT_PRIORS: dict[str, tuple[str, dict, str]] = {
         "Normal",
         {"mu": 0.04, "sigma": 0.08},
         "Brass logit level alpha of baseline mortality in 1927 against the official 1926-27 "
-        "table: alpha = 0 reproduces the table (crude death rate about 21.8 per 1000 on the "
-        "1927 population, near TsSU's registered 20.3); 0.12 gives about 25.5, ADH's "
+        "table: alpha = 0 reproduces the table (baseline crude death rate 21.2 per 1000 on "
+        "the 1927 population, near TsSU's registered 20.3); 0.14 gives 25.4, ADH's "
         "reconstruction. Centred between the two views, admitting both.",
     ),
     "mortality_slope": (
@@ -112,7 +112,7 @@ DEFAULT_PRIORS: dict[str, tuple[str, dict, str]] = {
         "Normal",
         {"mu": -0.015, "sigma": 0.01},
         "Yearly change of the Brass level without crises (the counterfactual improvement; "
-        "-0.015 a year is about +0.4 years of life expectancy a year).",
+        "-0.015 a year adds about 0.55 years of life expectancy at birth a year).",
     ),
     "tfr_1927": (
         "LogNormal",
@@ -176,7 +176,7 @@ DEFAULT_PRIORS: dict[str, tuple[str, dict, str]] = {
         "LogNormal",
         {"mu": [-1.4, 0.0, -2.3], "sigma": 0.8},
         "Famine of 1932-34: proportional increase of baseline hazards in 1932, 1933, 1934 "
-        "(medians 0.25, 1.0, 0.1; 1.0 is about 5 M excess deaths in a year).",
+        "(medians 0.25, 1.0, 0.1; 1.0 is about 4.5 M excess deaths in 1933).",
     ),
     "excess_dekulakisation": (
         "LogNormal",

@@ -6,6 +6,7 @@ when everything is written, so an interrupted run never leaves a half-written re
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -31,7 +32,8 @@ def manifest_for(
         "priors_used": list(studies.get(study).PRIORS_USED),
         "data_checksums": checksums,
         "seed": seed,
-        "sampler": asdict(config),
+        # the settings fit() used (the model's start policy resolved)
+        "sampler": json.loads(tree.attrs["sampler"]),
         "timing_seconds": {
             "prior": tree.attrs.get("prior_seconds"),
             "sampling": tree.attrs.get("sampling_seconds"),
@@ -62,7 +64,6 @@ def run(
     observations = observations_from(tables)
     config = config or inference.SamplerConfig()
     model = module.build(observations, sc)
-    config.same_start = module.SAME_START
     tree = inference.fit(model, config, seed, prior_var_names=module.PRIOR_VAR_NAMES)
     diagnostics = inference.diagnose(tree, var_names=module.diagnostic_vars(model))
     manifest = manifest_for(sc, tables.checksums, config, seed, diagnostics, study, tree)

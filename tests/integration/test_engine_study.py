@@ -1,7 +1,6 @@
 """The default study (the 1927-1939 engine) through the command line: a quick real run,
 reports, comparison, and every way of failing safely."""
 
-import filecmp
 import json
 import shutil
 
@@ -9,6 +8,7 @@ import pandas as pd
 import pytest
 
 from stalin_mortality import cli
+from tests.conftest import assert_report_reproduces_tables
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +67,7 @@ def test_headline_estimands_are_consistent(quick_run):
 
 
 def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):
-    before = tmp_path / "before"
-    shutil.copytree(quick_run / "tables", before)
-    assert cli.main(["report", str(quick_run)]) == 0
-    for f in before.iterdir():
-        assert filecmp.cmp(f, quick_run / "tables" / f.name, shallow=False), f.name
+    assert_report_reproduces_tables(quick_run, tmp_path)
 
 
 def test_compare_two_runs(quick_run, tmp_path, capsys):

@@ -1,6 +1,5 @@
 """The shortfall study end to end, with a short run (real sampling, few draws)."""
 
-import filecmp
 import json
 
 import numpy as np
@@ -10,6 +9,7 @@ from stalin_mortality import cli
 from stalin_mortality.data import load_observations
 from stalin_mortality.model import build_shortfall_model
 from stalin_mortality.scenarios import load_scenario
+from tests.conftest import assert_report_reproduces_tables
 
 
 def test_model_builds_and_logp_is_finite():
@@ -70,13 +70,7 @@ def test_shortfall_is_positive_and_census_inside(quick_run):
 
 
 def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):
-    import shutil
-
-    before = tmp_path / "before"
-    shutil.copytree(quick_run / "tables", before)
-    assert cli.main(["report", str(quick_run)]) == 0
-    for f in before.iterdir():
-        assert filecmp.cmp(f, quick_run / "tables" / f.name, shallow=False), f.name
+    assert_report_reproduces_tables(quick_run, tmp_path)
 
 
 def test_existing_results_not_overwritten(quick_run, capsys):

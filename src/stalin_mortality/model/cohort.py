@@ -53,8 +53,9 @@ def brass_logit_standard(lx: np.ndarray) -> np.ndarray:
     return 0.5 * np.log((1.0 - l1) / l1)
 
 
-#: Share of the first year of life lived by infants who die in it (Coale-Demeny West,
-#: high infant mortality, both sexes ~0.3); used for ``L0 = l1 + A0 * (1 - l1)``.
+#: Share of the first year of life lived by infants who die in it, used for
+#: ``L0 = l1 + A0 * (1 - l1)``; Coale-Demeny West give 0.33 (boys) and 0.35 (girls) when
+#: q0 >= 0.1, and 0.3 is a round value below them (an assumption, not fitted).
 A0 = 0.3
 #: Remaining life expectancy at 100+ (years) for ``L[100+] = l[100] * E100``; the official
 #: 1926-27 table gives 2.44 (men) and 2.59 (women).

@@ -144,6 +144,8 @@ def build_shortfall_model(observations: xr.Dataset, scenario: Scenario) -> pm.Mo
         pm.Deterministic("shortfall_1937_total", shortfall.sum())
         pm.Deterministic("expected_population_1937_total", expected.sum())
         pm.Deterministic("population_1937_total", population_1937.sum())
+    # nutpie cannot start at z = 0 (an exactly zero gradient): let the sampler jitter
+    model.same_start = False
     return model
 
 

@@ -18,8 +18,6 @@ from ..model import engine
 
 NAME = "engine_1927_1939"
 TITLE = "Excess deaths and lost births in the USSR, 1927-1938"
-#: Start all chains at the initial point (see inference.SamplerConfig.same_start).
-SAME_START = True
 build = engine.build_engine_model
 PRIORS_USED = engine.PRIORS_USED
 #: The prior group holds the free parameters only; everything else follows from them.
@@ -103,10 +101,12 @@ def _table(rows) -> tuple[pd.DataFrame, dict]:
     return table, {q: u for q, _, u in rows}
 
 
-def tables_for(post: xr.Dataset) -> dict[str, tuple[pd.DataFrame, dict, str]]:
-    """Every table of the study: stem -> (table, units, title)."""
+def tables_for(post: xr.Dataset, headline=None) -> dict[str, tuple[pd.DataFrame, dict, str]]:
+    """Every table of the study: stem -> (table, units, title); ``headline`` is
+    ``summary_rows(post)`` if the caller has it already."""
+    headline = headline if headline is not None else summary_rows(post)
     out = {}
-    out[SUMMARY_FILE] = (*_table(summary_rows(post)), "Headline estimands")
+    out[SUMMARY_FILE] = (*_table(headline), "Headline estimands")
     rows = []
     for cause in engine.CAUSES:
         for lo, hi in PERIODS:
@@ -160,7 +160,7 @@ def tables_for(post: xr.Dataset) -> dict[str, tuple[pd.DataFrame, dict, str]]:
         for rung, label, _ in estimands.LADDER
     ]
     out["ladder"] = (*_table(rows), "Definition ladder, 1927-1938")
-    rows = [r for r in summary_rows(post) if "census" in r[0] or "population" in r[0]]
+    rows = [r for r in headline if "census" in r[0] or "population" in r[0]]
     out["census"] = (*_table(rows), "Census padding, undercount and population shortfall")
     rows = [(f"TFR {y}", post["tfr"].sel(year=y).values, "") for y in engine.YEARS]
     out["tfr"] = (*_table(rows), "Total fertility rate by year")
@@ -173,14 +173,15 @@ def write_outputs(tree, manifest: dict, directory: Path, tables) -> list[Path]:
     scenario = manifest["scenario"]["name"]
     post, prior, inputs = compute(tree, tables)
     paths = []
-    for stem, (table, units, title) in tables_for(post).items():
+    headline = summary_rows(post)
+    for stem, (table, units, title) in tables_for(post, headline).items():
         paths += report.write_table(
             table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units
         )
     if prior is not None:
         rows = []
         prior_rows = {q: v for q, v, _ in summary_rows(prior)}
-        for q, v, u in summary_rows(post):
+        for q, v, u in headline:
             rows.append((f"posterior: {q}", v, u))
             rows.append((f"prior: {q}", prior_rows[q], u))
         table, units = _table(rows)

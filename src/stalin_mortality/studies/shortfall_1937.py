@@ -17,8 +17,6 @@ from ..model.shortfall import build_shortfall_model
 
 NAME = "shortfall_1937"
 TITLE = "1937 census shortfall"
-#: Start all chains at the initial point (see inference.SamplerConfig.same_start).
-SAME_START = False
 build = build_shortfall_model
 PRIOR_VAR_NAMES = None  # draw every prior variable
 
