@@ -14,7 +14,7 @@ from tests.conftest import assert_report_reproduces_tables
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "engine"
-    assert cli.main(["run", "--quick", "--quiet", "--out", str(out), "--seed", "11"]) == 0
+    assert cli.main(["run", "--quick", "--quiet", "--out", str(out), "--seed", "20260101"]) == 0
     return out
 
 
@@ -48,7 +48,7 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
             assert (quick_run / "figures" / f"{stem}.{ext}").exists(), (stem, ext)
     assert (quick_run / "tables" / "claims.csv").exists()
     manifest = json.loads((quick_run / "manifest.json").read_text())
-    assert manifest["study"] == "engine_1927_1939" and manifest["seed"] == 11
+    assert manifest["study"] == "engine_1927_1939" and manifest["seed"] == 20260101
     assert manifest["sampler"]["backend"] == "jax"  # quick runs compile with JAX
     assert {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"} <= set(
         manifest["diagnostics"]
@@ -64,6 +64,13 @@ def test_headline_estimands_are_consistent(quick_run):
     assert t.loc["1939 census padding (share)", "lower"] >= 0
     by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv", comment="#")
     assert len(by_year) == 3 + 4 + 9 + 9 + 9 + 12
+
+
+def test_golden_quick_fit(quick_run):
+    """The default study at reduced settings reproduces the pre-redesign medians."""
+    from tests.golden.test_golden import check_quick_fit
+
+    check_quick_fit(pd.read_csv(quick_run / "tables" / "summary.csv", comment="#"))
 
 
 def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):

@@ -1,0 +1,75 @@
+"""Golden test: the 1927-1939 default study as it was before the window redesign (issue 8).
+
+Numbers stored in ``golden_1927_1939.json`` were computed by the pre-redesign engine
+(commit c2a2b03):
+
+- ``logp``: the model's log density at its initial point and at two perturbed points;
+  the same graph must give the same value (arithmetic unchanged: rtol 1e-10);
+- ``estimands``: the estimands of three fixed parameter draws, run through the numpy path
+  (arithmetic unchanged: rtol 1e-9);
+- ``quick_fit``: headline posterior medians of a real fit of the default scenario (seed
+  20260101, 2 chains x 200 draws after 200 tuning steps), with their Monte Carlo standard
+  errors.  A redesign that changes the sampling order must agree within Monte Carlo error
+  (|difference| <= 4 x sqrt(2) x MCSE: two independent runs); one that keeps it gives the
+  same draws.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stalin_mortality import estimands
+from stalin_mortality.data import load_observations
+from stalin_mortality.model import engine
+from stalin_mortality.scenarios import load_scenario
+from tests.unit.test_engine import _draws
+
+GOLDEN = json.loads((Path(__file__).parent / "golden_1927_1939.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return load_observations()
+
+
+def test_log_density_unchanged(observations):
+    model = engine.build_engine_model(observations, load_scenario("default"))
+    ip = model.initial_point()
+    logp = model.compile_logp()
+    rng = np.random.default_rng(3)
+    for i, expected in enumerate(GOLDEN["logp"]):
+        point = {k: v + (rng.normal(0, 0.05, size=np.shape(v)) if i else 0) for k, v in ip.items()}
+        assert float(logp(point)) == pytest.approx(expected, rel=1e-10)
+
+
+def test_estimands_of_fixed_draws_unchanged(observations):
+    p = _draws(n=3, seed=0)
+    p["padding_1939"] = np.array([0.0, 0.01, 0.02])
+    p["coverage_1939"] = np.array([0.99, 0.995, 1.0])
+    ds = estimands.compute_from_params(p, engine.make_inputs(observations))
+    g = GOLDEN["estimands"]
+    got = {
+        "excess": ds["excess_deaths"].sum("year").values,
+        "ladder": ds["ladder"].values,
+        "lost": ds["lost_births"].sum("year").values,
+        "pop": ds["population"].values,
+        "cf": ds["counterfactual_population"].values,
+        "by_age": ds["excess_deaths_by_age_group"].values.sum(axis=1),
+        "cdr": ds["crude_death_rate"].values,
+        "pad": ds["padding_1939_persons"].values,
+        "under": ds["undercount_1926"].values,
+        "tfr": ds["tfr"].values,
+    }
+    for key, value in got.items():
+        np.testing.assert_allclose(value, np.asarray(g[key]), rtol=1e-9, err_msg=key)
+
+
+def check_quick_fit(summary: pd.DataFrame) -> None:
+    """Headline medians of a quick fit (seed 20260101) against the stored ones."""
+    medians = summary.set_index("quantity")["median"]
+    for quantity, (median, mcse, _) in GOLDEN["quick_fit"]["headline"].items():
+        tol = 4 * np.sqrt(2) * mcse
+        assert abs(medians[quantity] - median) <= tol, (quantity, medians[quantity], median)
