@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import studies
-from .constants import DEFAULT_SEED, INTERVAL_LABEL
+from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_LABEL
 from .exceptions import StalinMortalityError
 
 
@@ -15,25 +15,24 @@ def _run(args) -> int:
     from . import study
     from .inference import SamplerConfig
 
-    config = SamplerConfig(nuts_sampler=args.sampler, progressbar=not args.quiet)
+    config = SamplerConfig.quick() if args.quick else SamplerConfig()
+    config.nuts_sampler, config.progressbar = args.sampler, not args.quiet
     if args.backend:
         config.backend = args.backend
-    if args.quick:
-        config.draws, config.tune, config.chains, config.prior_draws = 200, 200, 2, 200
     for name in ("draws", "tune", "chains"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
-    print(
-        f"running {args.study} with scenario '{args.scenario}', "
-        f"seed {args.seed}, sampler {args.sampler}"
-    )
+    what = f"window {args.window}" if args.study == "engine" else f"study {args.study}"
+    print(f"running {what} with scenario '{args.scenario}', seed {args.seed}, {args.sampler}")
     out, diag = study.run(
         out=Path(args.out),
         scenario=args.scenario,
         study=args.study,
+        window=args.window,
         seed=args.seed,
         config=config,
         force=args.force,
+        quick=args.quick,
     )
     print(
         f"diagnostics: max r_hat {diag.max_rhat:.3f}, min bulk ESS {diag.min_ess_bulk:.0f}, "
@@ -100,13 +99,16 @@ def _compare(args) -> int:
 
 def _check(args) -> int:
     from .data import load_tables, verify_registry
+    from .model.components import prior_specs
     from .scenarios import load_scenario
+    from .window import load_window
 
     tables = load_tables(check_registry=False)
     problems = verify_registry(tables.directory)
     for p in problems:
         print(f"data/{p}", file=sys.stderr)
     sc = load_scenario(args.scenario)
+    sc.resolve(prior_specs(load_window(args.window)))
     print(
         f"data: {len(tables.frames)} files valid; "
         f"scenario '{sc.name}' valid ({len(sc.overrides)} overrides)"
@@ -121,7 +123,15 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="validate, build, sample, check convergence, write results")
-    r.add_argument("--study", default=studies.DEFAULT_STUDY, choices=sorted(studies.STUDIES))
+    r.add_argument(
+        "--study",
+        default=studies.DEFAULT_STUDY,
+        choices=studies.STUDIES,
+        help="engine (a window of the cohort-component account) or shortfall_1937",
+    )
+    r.add_argument(
+        "--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path"
+    )
     r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
     r.add_argument("--out", default="results/default", help="results folder")
     r.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -153,11 +163,15 @@ def parser() -> argparse.ArgumentParser:
     cmp.set_defaults(func=_compare)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument("--scenario", default="default")
+    c.add_argument("--window", default=DEFAULT_WINDOW)
     c.set_defaults(func=_check)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line draws into files only
     args = parser().parse_args(argv)
     try:
         return args.func(args)

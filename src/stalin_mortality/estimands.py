@@ -1,102 +1,141 @@
-"""Estimands of the 1927-1939 study, computed draw by draw from saved parameter draws.
+"""Estimands of a window's account, computed draw by draw from saved parameter draws.
 
 Nothing here is computed from posterior means: each draw of the parameters is run through
-the same arithmetic as the model (:func:`stalin_mortality.model.engine.simulate`, on numpy
+the same arithmetic as the model (:func:`stalin_mortality.model.account.simulate`, on numpy
 arrays with a leading draw dimension) and every estimand is a function of that draw.  The
-contract (what each name means, its units, its period) is ``docs/estimands.md``.
+result keeps the ``chain`` and ``draw`` dimensions, so ArviZ diagnostics work on any
+estimand.  The contract (what each name means, its units, its period) is
+``docs/estimands.md``.
+
+The definition ladder is defined by the causes' tags (``window.CAUSE_TAGS``): only causes
+tagged ``regime`` ever enter a rung; ``war`` and ``residual`` causes never do.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .model import engine
-from .model.engine import CAUSES, DATES, GROUP_LABELS, YEARS
+from .model import account
+from .model.components import account_parameters
+from .window import Window
 
-SCALARS = engine.SCALAR_PARAMS
-VECTORS = engine.VECTOR_PARAMS
 
-#: The definition ladder (DESIGN.md section 3): each rung adds to the one before.
+@dataclass(frozen=True)
+class Rung:
+    """A rung of the definition ladder: regime causes carrying any of ``tags`` (``None``:
+    every regime cause), plus lost births when ``lost_births``."""
+
+    rung: str
+    label: str
+    tags: tuple[str, ...] | None
+    lost_births: bool = False
+
+
 LADDER = (
-    ("1", "executions", ("executions",)),
-    (
-        "2",
-        "+ custodial deaths (Gulag, deportations, dekulakisation)",
-        ("gulag", "deportations", "dekulakisation"),
-    ),
-    ("3", "+ famine deaths", ("famine_1932_33",)),
-    ("4", "+ unattributed excess deaths = all regime excess deaths", ("unattributed",)),
-    ("5", "+ lost births = the demographic loss", ()),
+    Rung("1", "executions", ("executions",)),
+    Rung("2", "+ custodial deaths", ("executions", "custodial")),
+    Rung("3", "+ famine deaths", ("executions", "custodial", "famine")),
+    Rung("4", "+ other regime excess deaths = all regime excess deaths", None),
+    Rung("5", "+ lost births = the demographic loss", None, lost_births=True),
 )
-LADDER_PERIOD = (engine.FIRST_YEAR, engine.LAST_YEAR)
 
 
-def parameter_draws(tree: xr.DataTree, group: str = "posterior") -> dict[str, np.ndarray]:
-    """The model's free parameters as arrays with one leading ``sample`` dimension."""
-    ds = tree[group].to_dataset()
-    out = {}
-    for name in (*SCALARS, *VECTORS):
-        da = ds[name]
-        sample_dims = [d for d in ("chain", "draw") if d in da.dims]
-        da = da.stack(sample=sample_dims).transpose("sample", ...)
-        out[name] = np.asarray(da.values, dtype=float)
+def rung_causes(window: Window, rung: Rung) -> list[str]:
+    """The window's causes a rung counts (regime causes only)."""
+    regime = [c for c in window.causes if c.has("regime")]
+    if rung.tags is None:
+        return [c.name for c in regime]
+    return [c.name for c in regime if any(c.has(t) for t in rung.tags)]
+
+
+def rung_labels(window: Window) -> dict[str, str]:
+    """Each rung's label with the causes it adds, e.g. ``+ custodial deaths
+    (dekulakisation, Gulag, deportations)``."""
+    out, before = {}, set()
+    for r in LADDER:
+        names = rung_causes(window, r)
+        added = [window.cause(n).label for n in names if n not in before]
+        out[r.rung] = (
+            r.label if r.rung in ("1", "5") or not added else f"{r.label} ({', '.join(added)})"
+        )
+        before |= set(names)
     return out
+
+
+def parameter_draws(tree: xr.DataTree, window: Window, group: str = "posterior") -> dict:
+    """The account's free parameters (and the padding and coverage of padded censuses) as
+    arrays with one leading sample dimension (chain-major), and the (chain, draw) shape."""
+    ds = tree[group].to_dataset()
+    names = account_parameters(window)
+    for c in window.observed_censuses:
+        if c.padding:
+            names += [f"padding_{c.year}", f"coverage_{c.year}"]
+    out = {}
+    for name in names:
+        if name not in ds:
+            continue
+        da = ds[name].transpose("chain", "draw", ...)
+        out[name] = np.asarray(da.values, dtype=float).reshape(-1, *da.shape[2:])
+    shape = (ds.sizes["chain"], ds.sizes["draw"])
+    return out, shape
 
 
 #: Draws run through the projection at once (bounds memory: about 150 MB a chunk).
 CHUNK = 500
 
 
-def compute(tree: xr.DataTree, inputs: engine.Inputs, group: str = "posterior") -> xr.Dataset:
-    """Every estimand, by draw (dimension ``sample``), as an ``xarray.Dataset``.
+def compute(
+    tree: xr.DataTree, inputs: account.Inputs, window: Window, group: str = "posterior"
+) -> xr.Dataset:
+    """Every estimand of ``group``, with dimensions ``chain`` and ``draw``."""
+    p, (chains, draws) = parameter_draws(tree, window, group)
+    ds = compute_from_params(p, inputs, window)
+    out = xr.Dataset(attrs=ds.attrs)
+    for name, da in ds.data_vars.items():
+        rest = da.dims[1:]
+        values = da.values.reshape(chains, draws, *da.shape[1:])
+        out[name] = (("chain", "draw", *rest), values)
+    out = out.assign_coords({k: v for k, v in ds.coords.items() if k != "sample"})
+    return out.assign_coords(chain=np.arange(chains), draw=np.arange(draws))
 
-    ``inputs`` is :func:`stalin_mortality.model.engine.make_inputs` of the observations the
-    posterior was computed from.
-    """
-    p = parameter_draws(tree, group)
-    post = tree[group].to_dataset()
-    if "padding_1939" in post:
-        p["padding_1939"] = _flat(post["padding_1939"])
-        p["coverage_1939"] = _flat(post["coverage_1939"])
-    return compute_from_params(p, inputs)
 
-
-def compute_from_params(p: dict[str, np.ndarray], inputs: engine.Inputs) -> xr.Dataset:
-    """:func:`compute` for parameter arrays with a leading draw dimension (e.g. the known
-    truth of a simulation); ``padding_1939`` and ``coverage_1939`` are optional."""
+def compute_from_params(p: dict[str, np.ndarray], inputs: account.Inputs, window: Window):
+    """:func:`compute` for parameter arrays with a leading draw dimension ``sample`` (e.g.
+    the known truth of a simulation); padding and coverage are optional."""
     n = next(iter(p.values())).shape[0]
     parts = [
-        _compute(inputs, {k: v[i : i + CHUNK] for k, v in p.items()}, i) for i in range(0, n, CHUNK)
+        _compute(inputs, window, {k: v[i : i + CHUNK] for k, v in p.items()}, i)
+        for i in range(0, n, CHUNK)
     ]
     ds = xr.concat(parts, dim="sample", data_vars="all") if len(parts) > 1 else parts[0]
-    ds.attrs["ladder_period"] = f"{LADDER_PERIOD[0]}-{LADDER_PERIOD[1]}"
+    ds.attrs["period"] = f"{window.first_year}-{window.last_year}"
+    ds.attrs["window"] = window.name
     return ds
 
 
-def _compute(inputs, p, offset) -> xr.Dataset:
-    out = engine.simulate(p, inputs, detail=True)
-    cf = engine.simulate(p, inputs, counterfactual=True)
+def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
+    out = account.simulate(p, inputs, window, detail=True)
+    cf = account.simulate(p, inputs, window, counterfactual=True)
     n = next(iter(p.values())).shape[0]
-    sample = np.arange(offset, offset + n)
     pop_total = out["population"].sum(axis=(-2, -1))
     cf_total = cf["population"].sum(axis=(-2, -1))
     excess = out["excess"]  # [sample, cause, year]
     by_age = out["excess_by_age"]  # [sample, cause, year, sex, age]
     lost = out["baseline_births"] - out["births"]
+    censuses = window.observed_censuses
+    initial = window.initial_census.year
     ds = xr.Dataset(
         {
             "excess_deaths": (("sample", "cause", "year"), excess),
-            "excess_deaths_by_sex": (
-                ("sample", "cause", "sex"),
-                by_age.sum(axis=(2, 4)),
-            ),
+            "excess_deaths_by_sex": (("sample", "cause", "sex"), by_age.sum(axis=(2, 4))),
             "excess_deaths_by_age_group": (
                 ("sample", "cause", "sex", "age_group"),
-                engine.group_ages(by_age.sum(axis=2)),
+                window.group_ages(by_age.sum(axis=2)),
             ),
             "births": (("sample", "year"), out["births"]),
             "baseline_births": (("sample", "year"), out["baseline_births"]),
@@ -109,17 +148,17 @@ def _compute(inputs, p, offset) -> xr.Dataset:
                 ("sample", "census", "sex", "age_group"),
                 np.stack(
                     [
-                        engine.group_ages(out["population"][:, y - engine.FIRST_YEAR])
-                        for y in engine.CENSUS_YEARS
+                        window.group_ages(out["population"][:, window.index(c.year)])
+                        for c in censuses
                     ],
                     axis=1,
                 ),
             ),
-            "tfr": (("sample", "year"), _tfr(p)),
-            "tfr_baseline": (("sample", "year"), _tfr(p, collapse=False)),
-            "undercount_1926": (
+            "tfr": (("sample", "year"), _tfr(p, window)),
+            "tfr_baseline": (("sample", "year"), _tfr(p, window, crisis=False)),
+            f"undercount_{initial}": (
                 ("sample",),
-                (out["initial"] - inputs.census_1926).sum(axis=(-2, -1)),
+                (out["initial"] - inputs.initial).sum(axis=(-2, -1)),
             ),
             "crude_death_rate": (
                 ("sample", "year"),
@@ -127,45 +166,48 @@ def _compute(inputs, p, offset) -> xr.Dataset:
             ),
         },
         coords={
-            "sample": sample,
-            "cause": list(CAUSES),
-            "year": YEARS,
-            "date": DATES,
+            "sample": np.arange(offset, offset + n),
+            "cause": window.cause_names,
+            "year": window.years,
+            "date": window.dates,
             "sex": ["male", "female"],
-            "age_group": GROUP_LABELS,
-            "census": list(engine.CENSUS_YEARS),
+            "age_group": window.age_group_labels,
+            "census": [c.year for c in censuses],
         },
     )
-    if "padding_1939" in p:
-        padding, coverage = p["padding_1939"], p["coverage_1939"]
-        ds["padding_1939"] = ("sample", padding)
-        ds["padding_1939_persons"] = ("sample", pop_total[:, -1] * coverage * padding)
-    ladder = []
-    total = np.zeros(n)
-    for rung, _, causes in LADDER:
-        for c in causes:
-            total = total + excess[:, CAUSES.index(c), :].sum(axis=-1)
-        if rung == "5":
-            total = total + lost.sum(axis=-1)
-        ladder.append(total.copy())
-    ds["ladder"] = (("sample", "rung"), np.stack(ladder, axis=1))
-    return ds.assign_coords(rung=[r[0] for r in LADDER])
+    for c in censuses:
+        if c.padding and f"padding_{c.year}" in p:
+            padding, coverage = p[f"padding_{c.year}"], p[f"coverage_{c.year}"]
+            ds[f"padding_{c.year}"] = ("sample", padding)
+            persons = pop_total[:, window.index(c.year)] * coverage * padding
+            ds[f"padding_{c.year}_persons"] = ("sample", persons)
+    ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
+    return ds.assign_coords(rung=[r.rung for r in LADDER])
 
 
-def _flat(da: xr.DataArray) -> np.ndarray:
-    dims = [d for d in ("chain", "draw") if d in da.dims]
-    return np.asarray(da.stack(sample=dims).values, dtype=float).reshape(-1)
+def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
+    """Each rung's total over ``years`` (a slice, ``None`` for the whole window)."""
+    sel = {} if years is None else {"year": years}
+    excess = ds["excess_deaths"].sel(sel)
+    out = []
+    for r in LADDER:
+        names = rung_causes(window, r)
+        total = excess.sel(cause=names).sum(("cause", "year")).values
+        if r.lost_births:
+            total = total + ds["lost_births"].sel(sel).sum("year").values
+        out.append(np.asarray(total, dtype=float))
+    return out
 
 
-def _tfr(p: dict, collapse: bool = True) -> np.ndarray:
-    t = (YEARS - engine.FIRST_YEAR).astype(float)
-    log_tfr = np.log(p["tfr_1927"])[:, None] + p["tfr_trend"][:, None] * t
-    if not collapse:
-        return np.exp(log_tfr)
-    collapse = engine._place(
-        p["fertility_collapse"], engine.COLLAPSE_YEARS[0], engine.COLLAPSE_YEARS[-1], np
-    )
-    return np.exp(log_tfr + collapse)
+def _tfr(p: dict, window: Window, crisis: bool = True) -> np.ndarray:
+    from .model.components import fertility
+
+    return fertility.tfr(p, window, np, crisis=crisis)
+
+
+# ---------------------------------------------------------------------------------------
+# Published claims
+# ---------------------------------------------------------------------------------------
 
 
 def claim_period(period: str) -> tuple[int, int] | None:
@@ -177,23 +219,22 @@ def claim_period(period: str) -> tuple[int, int] | None:
     return min(years), max(years)
 
 
-def claims_table(ds: xr.Dataset, claims: pd.DataFrame) -> pd.DataFrame:
+def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.DataFrame:
     """Published claims placed against the matching estimand, with the posterior probability
     that the estimand is at least the claimed figure.
 
-    A claim is ``comparable`` when its period lies inside the model's window (1927-1938);
-    otherwise the model's quantity covers only part of the claim's period and the
-    probability is shown for the window alone.
+    A claim is ``comparable`` when its period lies inside the window; otherwise the
+    model's quantity covers only part of the claim's period and the probability is shown
+    for the overlap alone.
     """
     rows = []
+    lo_w, hi_w = window.period
     for c in claims.itertuples():
-        values, label = _estimand_for(ds, str(c.estimand), claim_period(c.period))
+        period = claim_period(c.period)
+        values, label = _estimand_for(ds, window, str(c.estimand), period)
         if values is None:
             continue
-        period = claim_period(c.period)
-        comparable = (
-            period is not None and LADDER_PERIOD[0] <= period[0] and (period[1] <= LADDER_PERIOD[1])
-        )
+        comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
         rows.append(
             {
                 "claim": c.claim,
@@ -211,50 +252,42 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _estimand_for(ds: xr.Dataset, estimand: str, period):
-    """Draws of the model quantity a claim's ``estimand`` names, over the window (or the
-    claim's own years where they fall inside it)."""
-    lo, hi = LADDER_PERIOD
+def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
+    """Draws (flattened) of the model quantity a claim's ``estimand`` names, over the
+    window (or the claim's own years where they fall inside it)."""
+    lo, hi = window.period
     if period is not None:
         lo, hi = max(lo, period[0]), min(hi, period[1])
         if lo > hi:
             return None, None
     years = slice(lo, hi)
+    flat = {}
     if estimand.startswith("ladder:"):
         rung = estimand.split(":")[1]
-        if rung not in ds["rung"].values:
+        if rung not in [r.rung for r in LADDER]:
             return None, None
-        return _ladder_over(ds, rung, years), f"ladder rung {rung}, {lo}-{hi}"
+        totals = _ladder(ds, window, years)
+        i = [r.rung for r in LADDER].index(rung)
+        return totals[i].reshape(-1), f"ladder rung {rung}, {lo}-{hi}"
     if estimand.startswith("cause:"):
         cause = estimand.split(":")[1]
-        if cause not in ds["cause"].values:
+        if cause not in window.cause_names:
             return None, None
         v = ds["excess_deaths"].sel(cause=cause, year=years).sum("year").values
-        return v, f"excess deaths {cause}, {lo}-{hi}"
+        return v.reshape(-1), f"excess deaths {cause}, {lo}-{hi}"
     if estimand == "custodial":
-        v = (
-            ds["excess_deaths"]
-            .sel(cause=["gulag", "deportations", "dekulakisation"], year=years)
-            .sum(("cause", "year"))
-        )
-        return v.values, f"custodial deaths, {lo}-{hi}"
-    if estimand == "padding_1939" and "padding_1939_persons" in ds:
-        return ds["padding_1939_persons"].values, "padding of the 1939 count (persons)"
-    if estimand == "undercount_1926":
-        return ds["undercount_1926"].values, "1926 census undercount (persons)"
-    if estimand == "population_1939":
-        return ds["population"].sel(date=1939).values, "true population 1 Jan 1939"
+        names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
+        v = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
+        return v.values.reshape(-1), f"custodial deaths, {lo}-{hi}"
+    m = re.fullmatch(r"(padding|undercount|population)_(\d{4})", estimand)
+    if m:
+        kind, year = m.group(1), int(m.group(2))
+        if kind == "padding" and f"padding_{year}_persons" in ds:
+            flat = ds[f"padding_{year}_persons"], f"padding of the {year} count (persons)"
+        elif kind == "undercount" and f"undercount_{year}" in ds:
+            flat = ds[f"undercount_{year}"], f"{year} census undercount (persons)"
+        elif kind == "population" and year in ds["date"].values:
+            flat = ds["population"].sel(date=year), f"true population 1 Jan {year}"
+        if flat:
+            return np.asarray(flat[0].values).reshape(-1), flat[1]
     return None, None
-
-
-def _ladder_over(ds: xr.Dataset, rung: str, years: slice) -> np.ndarray:
-    excess = ds["excess_deaths"].sel(year=years)
-    total = 0.0
-    for r, _, causes in LADDER:
-        if causes:
-            total = total + excess.sel(cause=list(causes)).sum(("cause", "year")).values
-        if r == "5":
-            total = total + ds["lost_births"].sel(year=years).sum("year").values
-        if r == rung:
-            return np.asarray(total)
-    raise KeyError(rung)

@@ -22,8 +22,17 @@ class ScenarioError(StalinMortalityError):
     """A scenario file is malformed, names an unknown prior, or sets an impossible value."""
 
 
+class WindowError(StalinMortalityError):
+    """A window file is malformed or inconsistent."""
+
+
 class ConvergenceError(StalinMortalityError):
-    """The sampler's diagnostics fail the convergence gate."""
+    """The sampler's diagnostics fail the convergence gate; ``result`` holds the fit (a
+    :class:`stalin_mortality.Run`) when there is one, so it can still be inspected."""
+
+    def __init__(self, message: str, result=None):
+        super().__init__(message)
+        self.result = result
 
 
 class ResultsError(StalinMortalityError):

@@ -52,6 +52,11 @@ class SamplerConfig:
     prior_draws: int = 1000
     progressbar: bool = False
 
+    @classmethod
+    def quick(cls) -> SamplerConfig:
+        """A smoke run's settings: 2 chains x 200 draws after 200 tuning steps."""
+        return cls(draws=200, tune=200, chains=2, prior_draws=200)
+
 
 @dataclass
 class Gate:
@@ -228,8 +233,14 @@ def save(tree: xr.DataTree, directory: Path, manifest: dict) -> Path:
     """Write ``posterior.nc`` and ``manifest.json`` into ``directory`` (which must exist)."""
     directory = Path(directory)
     tree.to_netcdf(directory / POSTERIOR_FILE, engine="h5netcdf")
-    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return directory
+    return write_manifest(directory, manifest)
+
+
+def write_manifest(directory: Path, manifest: dict) -> Path:
+    """Write ``manifest.json`` into ``directory``."""
+    path = Path(directory) / MANIFEST_FILE
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return Path(directory)
 
 
 def load_manifest(directory: Path) -> tuple[Path, dict]:

@@ -1,22 +1,24 @@
-"""Plots: keyword-only functions returning ``(fig, ax)``, each with a ``*_data`` twin that
-returns the plotted numbers as a DataFrame (written beside each figure as CSV).
+"""Plots: keyword-only functions that take ``ax=None`` (draw into the caller's axes, or a
+new figure) and return the figure, each with a ``*_data`` twin that returns the plotted
+numbers as a DataFrame (written beside each figure as CSV).
 
-Only this module touches matplotlib.
+Only this module touches matplotlib, and importing it never selects a backend
+(``matplotlib.use``): the command line chooses Agg for itself.  Diagnostics figures (rank
+and energy plots) come from ``arviz_plots``, which makes its own figures: they take no
+``ax``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import xarray as xr
 from matplotlib.ticker import FuncFormatter
 
-from .constants import INTERVAL_LABEL, INTERVAL_PROB
+from .constants import INTERVAL_KIND, INTERVAL_LABEL, INTERVAL_PROB
 
 MILLIONS = FuncFormatter(lambda x, _: f"{x / 1e6:,.0f}")
 
@@ -48,10 +50,11 @@ def plot_shortfall(
     census: float,
     expectations: pd.DataFrame | None = None,
     scenario: str = "default",
+    ax=None,
 ):
     """Prior and posterior of the expected Jan 1937 population against the census count."""
     data = shortfall_data(prior=prior, posterior=posterior, census=census)
-    fig, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
+    fig, ax = _axes(ax, figsize=(7.0, 4.2))
     mid = (data.population_lower + data.population_upper) / 2
     w = data.population_upper - data.population_lower
     ax.bar(mid, data.prior_density_per_million, width=w, color="0.8", label="prior")
@@ -109,7 +112,7 @@ def plot_shortfall(
     )
     ax.set_ylim(0, ymax * 1.15)
     ax.legend(fontsize=8, loc="upper right")
-    return fig, ax
+    return fig
 
 
 def save_figure(fig, directory: Path, stem: str, data: pd.DataFrame) -> list[Path]:
@@ -125,36 +128,68 @@ def save_figure(fig, directory: Path, stem: str, data: pd.DataFrame) -> list[Pat
 
 
 # ---------------------------------------------------------------------------------------
-# The 1927-1939 cohort-component study
+# Figures of a window's run
 # ---------------------------------------------------------------------------------------
 
-CAUSE_COLOURS = {
-    "famine_1932_33": "#b2182b",
-    "dekulakisation": "#8c510a",
+#: Colours of causes by their first distinctive tag; a cause may name its own.
+TAG_COLOURS = {
+    "famine": "#b2182b",
     "executions": "#000000",
-    "gulag": "#5e3c99",
-    "deportations": "#d8b365",
-    "unattributed": "#999999",
+    "custodial": "#5e3c99",
+    "war": "#1b7837",
+    "residual": "#bbbbbb",
+    "other": "#999999",
 }
-CAUSE_LABELS = {
-    "famine_1932_33": "famine 1932-34",
-    "dekulakisation": "dekulakisation",
-    "executions": "executions",
-    "gulag": "Gulag",
-    "deportations": "deportations",
-    "unattributed": "unattributed",
-}
+PALETTE = ("#8c510a", "#5e3c99", "#d8b365", "#762a83", "#35978f", "#c51b7d")
 MILLIONS_1 = FuncFormatter(lambda x, _: f"{x / 1e6:,.1f}")
-Q = ((1 - INTERVAL_PROB) / 2, 0.5, (1 + INTERVAL_PROB) / 2)
+SAMPLE_DIMS = ("chain", "draw")
 
 
-def _q(values, axis=0):
-    return np.quantile(values, Q, axis=axis)
+def _axes(ax, n: int = 1, **subplots):
+    """``(fig, ax)``: the caller's axes (one, or a sequence of ``n``), or new ones."""
+    if ax is None:
+        fig, ax = (
+            plt.subplots(1, n, layout="constrained", **subplots)
+            if n > 1
+            else plt.subplots(layout="constrained", **subplots)
+        )
+        return fig, ax
+    axes = np.atleast_1d(ax)
+    if len(axes) != n:
+        raise ValueError(f"this plot draws {n} panel(s): pass {n} axes, got {len(axes)}")
+    return axes[0].figure, (axes if n > 1 else axes[0])
+
+
+def cause_colours(window) -> dict[str, str]:
+    """A colour per cause: by its distinctive tag (famine, executions, war ...), else (and
+    for a second cause of the same tag) the next colour of the palette."""
+    out, k = {}, 0
+    for c in window.causes:
+        tag = next((t for t in c.tags if t in TAG_COLOURS and t != "custodial"), None)
+        colour = TAG_COLOURS.get(tag)
+        if colour is None or colour in out.values():
+            colour, k = PALETTE[k % len(PALETTE)], k + 1
+        out[c.name] = colour
+    return out
+
+
+def quantiles(da: xr.DataArray) -> np.ndarray:
+    """``[lower, median, upper, ...]`` of a quantity over chain and draw: the interval from
+    ``arviz_stats`` (the project's kind and probability)."""
+    import arviz_stats as azs
+
+    dims = [d for d in SAMPLE_DIMS if d in da.dims]
+    fn = {"eti": azs.eti, "hdi": azs.hdi}[INTERVAL_KIND]
+    bounds = fn(da, prob=INTERVAL_PROB, dim=dims)
+    med = da.median(dims)
+    return np.stack(
+        [bounds.sel(ci_bound="lower").values, med.values, bounds.sel(ci_bound="upper").values]
+    )
 
 
 def _interval_bars(ax, x, q, label):
-    """Black error bars from the lower to the upper quantile around the median (``q`` as
-    returned by :func:`_q`)."""
+    """Black error bars from the lower to the upper bound around the median (``q`` as
+    returned by :func:`quantiles`)."""
     ax.errorbar(
         x,
         q[1],
@@ -167,49 +202,17 @@ def _interval_bars(ax, x, q, label):
     )
 
 
-def plot_excess_by_year(ds, scenario: str):
-    """Excess deaths by cause and year (stacked posterior medians, with the interval of the
-    total) and lost births by year."""
-    years = ds["year"].values
-    causes = list(ds["cause"].values)
-    ex = ds["excess_deaths"].values  # [sample, cause, year]
-    med = np.median(ex, axis=0)
-    total = _q(ex.sum(axis=1))
-    lost = _q(ds["lost_births"].values)
-    fig, (ax1, ax2) = plt.subplots(
-        2, 1, figsize=(7.0, 6.4), sharex=True, height_ratios=[2, 1], layout="constrained"
-    )
-    bottom = np.zeros(len(years))
-    for i, c in enumerate(causes):
-        ax1.bar(
-            years,
-            med[i],
-            bottom=bottom,
-            color=CAUSE_COLOURS.get(c),
-            label=CAUSE_LABELS[c],
-            width=0.8,
-        )
-        bottom += med[i]
-    _interval_bars(ax1, years, total, f"all causes: {INTERVAL_LABEL}")
-    ax1.yaxis.set_major_formatter(MILLIONS_1)
-    ax1.set_ylabel("Excess deaths (millions)")
-    ax1.set_title(
-        f"Excess deaths by cause and year (posterior medians; {scenario} scenario)", fontsize=10
-    )
-    ax1.legend(fontsize=8, ncol=2, loc="upper left")
-    ax2.bar(years, lost[1], color="tab:blue", width=0.8, label="posterior median")
-    _interval_bars(ax2, years, lost, INTERVAL_LABEL)
-    ax2.axhline(0, color="black", lw=0.6)
-    ax2.yaxis.set_major_formatter(MILLIONS_1)
-    ax2.set_ylabel("Lost births (millions)")
-    ax2.set_xlabel("Year")
-    ax2.set_xticks(years)
-    ax2.tick_params(axis="x", labelrotation=45)
-    ax2.legend(fontsize=8, loc="upper left")
+def excess_by_year_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
+    """Posterior median excess deaths by cause and year, the interval of all causes
+    together, and lost births by year."""
+    ex = estimands["excess_deaths"]
+    med = ex.median(SAMPLE_DIMS)
+    total = quantiles(ex.sum("cause"))
+    lost = quantiles(estimands["lost_births"])
     rows = []
-    for j, y in enumerate(years):
+    for j, y in enumerate(window.years):
         row = {"year": int(y)}
-        row |= {f"{c}_median": med[i, j] for i, c in enumerate(causes)}
+        row |= {f"{c}_median": float(med.sel(cause=c, year=y)) for c in window.cause_names}
         row |= {
             "all_causes_lower": total[0, j],
             "all_causes_median": total[1, j],
@@ -219,21 +222,67 @@ def plot_excess_by_year(ds, scenario: str):
             "lost_births_upper": lost[2, j],
         }
         rows.append(row)
-    return fig, pd.DataFrame(rows)
+    return pd.DataFrame(rows)
 
 
-def plot_ladder(ds, claims: pd.DataFrame, scenario: str):
+def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "default", ax=None):
+    """Excess deaths by cause and year (stacked posterior medians, with the interval of the
+    total) above lost births by year; ``ax``: two axes, or None."""
+    data = excess_by_year_data(estimands=estimands, window=window)
+    fig, (ax1, ax2) = _axes(ax, 2, figsize=(7.0, 6.4), sharex=True, height_ratios=[2, 1])
+    if ax is None:
+        fig.set_layout_engine("constrained")
+    years = data["year"].to_numpy()
+    colours = cause_colours(window)
+    bottom = np.zeros(len(years))
+    for c in window.causes:
+        values = data[f"{c.name}_median"].to_numpy()
+        ax1.bar(years, values, bottom=bottom, color=colours[c.name], label=c.label, width=0.8)
+        bottom += values
+    total = data[["all_causes_lower", "all_causes_median", "all_causes_upper"]].to_numpy().T
+    _interval_bars(ax1, years, total, f"all causes: {INTERVAL_LABEL}")
+    ax1.yaxis.set_major_formatter(MILLIONS_1)
+    ax1.set_ylabel("Excess deaths (millions)")
+    ax1.set_title(
+        f"Excess deaths by cause and year (posterior medians; {scenario} scenario)", fontsize=10
+    )
+    ax1.legend(fontsize=8, ncol=2, loc="upper left")
+    lost = data[["lost_births_lower", "lost_births_median", "lost_births_upper"]].to_numpy().T
+    ax2.bar(years, lost[1], color="tab:blue", width=0.8, label="posterior median")
+    _interval_bars(ax2, years, lost, INTERVAL_LABEL)
+    ax2.axhline(0, color="black", lw=0.6)
+    ax2.yaxis.set_major_formatter(MILLIONS_1)
+    ax2.set_ylabel("Lost births (millions)")
+    ax2.set_xlabel("Year")
+    ax2.set_xticks(years)
+    ax2.tick_params(axis="x", labelrotation=45)
+    ax2.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window) -> pd.DataFrame:
+    """Median and interval of each rung of the ladder over the window."""
+    q = quantiles(estimands["ladder"])
+    rungs = [str(r) for r in estimands["rung"].values]
+    return pd.DataFrame({"rung": rungs, "lower": q[0], "median": q[1], "upper": q[2]})
+
+
+def plot_ladder(
+    *, estimands: xr.Dataset, claims: pd.DataFrame, window, scenario: str = "default", ax=None
+):
     """The definition ladder (posterior median and interval per rung) with the published
     claims that name a rung placed against it."""
-    rungs = list(ds["rung"].values)
-    q = _q(ds["ladder"].values)  # [3, rung]
-    from .estimands import LADDER, LADDER_PERIOD
+    from .estimands import rung_labels
 
-    labels = {r: f"{r}. {lab}" for r, lab, _ in LADDER}
-    fig, ax = plt.subplots(figsize=(7.5, 5.2), layout="constrained")
+    data = ladder_data(estimands=estimands, claims=claims, window=window)
+    rungs = list(data["rung"])
+    labels = rung_labels(window)
+    fig, ax = _axes(ax, figsize=(7.5, 5.2))
     ypos = np.arange(len(rungs))[::-1]
-    ax.hlines(ypos, q[0], q[2], color="tab:blue", lw=6, alpha=0.6, label=INTERVAL_LABEL)
-    ax.plot(q[1], ypos, "o", color="tab:blue", label="posterior median")
+    ax.hlines(
+        ypos, data["lower"], data["upper"], color="tab:blue", lw=6, alpha=0.6, label=INTERVAL_LABEL
+    )
+    ax.plot(data["median"], ypos, "o", color="tab:blue", label="posterior median")
     shown = claims[claims.estimand.str.startswith("ladder:")] if len(claims) else claims
     first_c = first_n = True
     for r in shown.itertuples():
@@ -246,14 +295,8 @@ def plot_ladder(ds, claims: pd.DataFrame, scenario: str):
             ax.plot(r.figure, y, "v", **kw, label="claim, same period" if first_c else None)
             first_c = False
         else:
-            ax.plot(
-                r.figure,
-                y,
-                "v",
-                mfc="none",
-                **kw,
-                label="claim, longer period" if first_n else None,
-            )
+            label = "claim, longer period" if first_n else None
+            ax.plot(r.figure, y, "v", mfc="none", **kw, label=label)
             first_n = False
         ax.annotate(
             r.author.split(",")[0].split(" (")[0],
@@ -264,47 +307,30 @@ def plot_ladder(ds, claims: pd.DataFrame, scenario: str):
             textcoords="offset points",
             color="tab:red",
         )
-    ax.set_yticks(ypos, [labels[r] for r in rungs], fontsize=8)
+    ax.set_yticks(ypos, [f"{r}. {labels[r]}" for r in rungs], fontsize=8)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1e6:g}"))
-    ax.set_xlabel(f"Deaths (millions, log scale), {LADDER_PERIOD[0]}-{LADDER_PERIOD[1]}")
+    lo, hi = window.period
+    ax.set_xlabel(f"Deaths (millions, log scale), {lo}-{hi}")
     ax.set_title(f"Definition ladder and published claims ({scenario} scenario)", fontsize=10)
     ax.set_ylim(-0.5, len(rungs) - 0.2)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.4, -0.13), ncol=2)
-    data = pd.DataFrame({"rung": rungs, "lower": q[0], "median": q[1], "upper": q[2]})
-    return fig, data
+    return fig
 
 
-def plot_pyramids(ds, observed: dict, scenario: str):
-    """Latent population by sex and 5-year age group (median and interval) against the
-    1937 and 1939 census counts (1937 with the army, 1939 as published, padding included)."""
-    groups = list(ds["age_group"].values)
-    censuses = list(ds["census"].values)
-    fig, axes = plt.subplots(
-        1, len(censuses), figsize=(8.0, 5.2), sharey=True, layout="constrained"
-    )
+def pyramids_data(*, estimands: xr.Dataset, observed: dict, window) -> pd.DataFrame:
+    """Latent population by census, sex and age group (median and interval) and the
+    census count."""
     rows = []
-    y = np.arange(len(groups))
-    for ax, census in zip(np.atleast_1d(axes), censuses, strict=True):
-        pop = ds["population_by_age_group"].sel(census=census).values  # [sample, sex, group]
-        q = _q(pop)
+    for census in estimands["census"].values:
+        q = quantiles(estimands["population_by_age_group"].sel(census=census))
         obs = observed[int(census)]
-        for s, sign, colour in ((0, -1, "tab:blue"), (1, 1, "tab:red")):
-            ax.barh(
-                y,
-                sign * obs[s],
-                color=colour,
-                alpha=0.35,
-                height=0.9,
-                label=f"census, {'men' if s == 0 else 'women'}",
-            )
-            ax.hlines(y, sign * q[0, s], sign * q[2, s], color=colour, lw=3)
-            ax.plot(sign * q[1, s], y, "|", color="black", ms=6)
-            for g, grp in enumerate(groups):
+        for s, sex in enumerate(("male", "female")):
+            for g, grp in enumerate(window.age_group_labels):
                 rows.append(
                     {
                         "census": int(census),
-                        "sex": ["male", "female"][s],
+                        "sex": sex,
                         "age_group": grp,
                         "census_count": obs[s, g],
                         "latent_lower": q[0, s, g],
@@ -312,125 +338,181 @@ def plot_pyramids(ds, observed: dict, scenario: str):
                         "latent_upper": q[2, s, g],
                     }
                 )
-        ax.axvline(0, color="black", lw=0.6)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x) / 1e6:g}"))
-        ax.set_xlabel("Persons (millions): men left, women right")
-        ax.set_title(f"{census} census", fontsize=10)
+    return pd.DataFrame(rows)
+
+
+def plot_pyramids(
+    *, estimands: xr.Dataset, observed: dict, window, scenario: str = "default", ax=None
+):
+    """Latent population by sex and age group (median and interval) against each observed
+    census (armies added, padding included); ``ax``: one axes per census."""
+    data = pyramids_data(estimands=estimands, observed=observed, window=window)
+    censuses = list(dict.fromkeys(data["census"]))
+    fig, axes = _axes(ax, len(censuses), figsize=(8.0, 5.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    groups = window.age_group_labels
+    y = np.arange(len(groups))
+    for ax_, census in zip(axes, censuses, strict=True):
+        for sex, sign, colour in (("male", -1, "tab:blue"), ("female", 1, "tab:red")):
+            d = data[(data.census == census) & (data.sex == sex)]
+            men = "men" if sex == "male" else "women"
+            ax_.barh(
+                y,
+                sign * d["census_count"],
+                color=colour,
+                alpha=0.35,
+                height=0.9,
+                label=f"census, {men}",
+            )
+            ax_.hlines(y, sign * d["latent_lower"], sign * d["latent_upper"], color=colour, lw=3)
+            ax_.plot(sign * d["latent_median"], y, "|", color="black", ms=6)
+        ax_.axvline(0, color="black", lw=0.6)
+        ax_.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x) / 1e6:g}"))
+        ax_.set_xlabel("Persons (millions): men left, women right")
+        ax_.set_title(f"{census} census", fontsize=10)
     axes[0].set_yticks(y, groups, fontsize=7)
     axes[0].set_ylabel("Age group")
     axes[0].legend(fontsize=7, loc="upper left")
     fig.suptitle(
         f"Latent population (bars: census; lines: {INTERVAL_LABEL}) - {scenario}", fontsize=10
     )
-    return fig, pd.DataFrame(rows)
+    return fig
 
 
-def plot_tfr(ds, scenario: str):
-    """Total fertility rate by year with the fertility collapse."""
-    years = ds["year"].values
-    q = _q(ds["tfr"].values)
-    fig, ax = plt.subplots(figsize=(6.5, 3.8), layout="constrained")
-    ax.fill_between(years, q[0], q[2], color="tab:blue", alpha=0.3, label=INTERVAL_LABEL)
-    ax.plot(years, q[1], "o-", color="tab:blue", label="posterior median")
-    base = None
-    if "tfr_baseline" in ds:
-        base = _q(ds["tfr_baseline"].values)
-        ax.plot(years, base[1], "--", color="grey", label="baseline without the crisis (median)")
+def tfr_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
+    q = quantiles(estimands["tfr"])
+    data = pd.DataFrame({"year": window.years, "lower": q[0], "median": q[1], "upper": q[2]})
+    if "tfr_baseline" in estimands:
+        data["baseline_median"] = estimands["tfr_baseline"].median(SAMPLE_DIMS).values
+    return data
+
+
+def plot_tfr(*, estimands: xr.Dataset, window, scenario: str = "default", ax=None):
+    """Total fertility rate by year with its no-crisis baseline."""
+    data = tfr_data(estimands=estimands, window=window)
+    fig, ax = _axes(ax, figsize=(6.5, 3.8))
+    years = data["year"]
+    ax.fill_between(
+        years, data["lower"], data["upper"], color="tab:blue", alpha=0.3, label=INTERVAL_LABEL
+    )
+    ax.plot(years, data["median"], "o-", color="tab:blue", label="posterior median")
+    if "baseline_median" in data:
+        ax.plot(
+            years,
+            data["baseline_median"],
+            "--",
+            color="grey",
+            label="baseline without the crisis (median)",
+        )
     ax.set_ylabel("Total fertility rate (births per woman)")
     ax.set_xlabel("Year")
     ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_ylim(0, None)
-    ax.set_title(f"Fertility and its collapse, 1930-35 ({scenario} scenario)", fontsize=10)
+    crises = ", ".join(f"{d.years[0]}-{d.years[1]}" for d in window.deviations)
+    ax.set_title(f"Fertility and its crisis deviations {crises} ({scenario} scenario)", fontsize=10)
     ax.legend(fontsize=8)
-    data = pd.DataFrame({"year": years, "lower": q[0], "median": q[1], "upper": q[2]})
-    if base is not None:
-        data["baseline_median"] = base[1]
-    return fig, data
+    return fig
 
 
-def plot_prior_posterior(prior, post, scenario: str):
-    """Prior against posterior for the 1939 padding, the 1926 undercount and the baseline
-    mortality level (crude death rate of 1927)."""
-    items = [
-        ("padding_1939_persons", None, "1939 census padding (millions of persons)", 1e6),
-        ("undercount_1926", None, "1926 census undercount (millions of persons)", 1e6),
-        ("crude_death_rate", {"year": 1927}, "Crude death rate 1927 (per 1000)", 1e-3),
-    ]
-    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.2), layout="constrained")
+def _prior_posterior_items(window):
+    items = []
+    for c in window.observed_censuses:
+        if c.padding:
+            label = f"{c.year} census padding (millions of persons)"
+            items.append((f"padding_{c.year}_persons", None, label, 1e6))
+    y0 = window.initial_census.year
+    items.append((f"undercount_{y0}", None, f"{y0} census undercount (millions of persons)", 1e6))
+    y1 = window.first_year
+    items.append(("crude_death_rate", {"year": y1}, f"Crude death rate {y1} (per 1000)", 1e-3))
+    return items
+
+
+def prior_posterior_data(*, prior: xr.Dataset, posterior: xr.Dataset, window) -> pd.DataFrame:
     rows = []
-    for ax, (name, sel, label, scale) in zip(axes, items, strict=True):
-        a = prior[name].sel(sel or {}).values / scale
-        b = post[name].sel(sel or {}).values / scale
+    for name, sel, _, scale in _prior_posterior_items(window):
+        for group, ds in (("prior", prior), ("posterior", posterior)):
+            q = quantiles(ds[name].sel(sel or {}))
+            rows.append(
+                {"quantity": name, "group": group, "lower": q[0], "median": q[1], "upper": q[2]}
+            )
+    return pd.DataFrame(rows)
+
+
+def plot_prior_posterior(
+    *, prior: xr.Dataset, posterior: xr.Dataset, window, scenario: str = "default", ax=None
+):
+    """Prior against posterior for the census padding, the initial census's undercount and
+    the first year's crude death rate (baseline mortality)."""
+    items = _prior_posterior_items(window)
+    fig, axes = _axes(ax, len(items), figsize=(9.0, 3.2))
+    for ax_, (name, sel, label, scale) in zip(np.atleast_1d(axes), items, strict=True):
+        a = prior[name].sel(sel or {}).values.ravel() / scale
+        b = posterior[name].sel(sel or {}).values.ravel() / scale
         lo, hi = np.quantile(np.concatenate([a, b]), [0.005, 0.995])
         bins = np.linspace(lo, hi, 50)
-        ax.hist(a, bins=bins, density=True, color="grey", alpha=0.5, label="prior")
-        ax.hist(b, bins=bins, density=True, color="tab:blue", alpha=0.6, label="posterior")
-        ax.set_xlabel(label, fontsize=8)
-        ax.set_yticks([])
-        for group, v in (("prior", a), ("posterior", b)):
-            ql = np.quantile(v, Q)
-            rows.append(
-                {
-                    "quantity": name,
-                    "group": group,
-                    "lower": ql[0] * scale,
-                    "median": ql[1] * scale,
-                    "upper": ql[2] * scale,
-                }
-            )
-    axes[0].legend(fontsize=8)
+        ax_.hist(a, bins=bins, density=True, color="grey", alpha=0.5, label="prior")
+        ax_.hist(b, bins=bins, density=True, color="tab:blue", alpha=0.6, label="posterior")
+        ax_.set_xlabel(label, fontsize=8)
+        ax_.set_yticks([])
+    np.atleast_1d(axes)[0].legend(fontsize=8)
     fig.suptitle(f"Prior versus posterior ({scenario} scenario)", fontsize=10)
-    return fig, pd.DataFrame(rows)
+    return fig
 
 
-def plot_diagnostics(tree, var_names: list[str]):
-    """Rank plots (one histogram of ranks per chain; flat when chains agree) for key
-    parameters, and the energy plot (marginal energy vs energy transitions)."""
+def _diagnostic_vars(tree, window) -> list[str]:
     post = tree["posterior"]
-    series = []
-    for name in var_names:
-        da = post[name]
-        extra = [d for d in da.dims if d not in ("chain", "draw")]
-        if extra:
-            for i in range(da.sizes[extra[0]]):
-                series.append((f"{name}[{da[extra[0]].values[i]}]", da.isel({extra[0]: i}).values))
-        else:
-            series.append((name, da.values))
-    n = len(series) + 1
-    ncol = 4
-    nrow = int(np.ceil(n / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(9.0, 2.1 * nrow), layout="constrained")
-    axes = np.atleast_1d(axes).ravel()
-    rows = []
-    for ax, (label, values) in zip(axes, series, strict=False):
-        chains, draws = values.shape
-        ranks = values.ravel().argsort().argsort().reshape(chains, draws)
-        bins = np.linspace(0, chains * draws, 21)
-        for c in range(chains):
-            counts, _ = np.histogram(ranks[c], bins=bins)
-            ax.step(bins[:-1], counts, where="post", lw=1)
-            rows += [
-                {"panel": label, "chain": c, "bin": b, "count": int(k)}
-                for b, k in enumerate(counts)
-            ]
-        ax.axhline(draws / 20, color="black", ls=":", lw=0.8)
-        ax.set_title(label, fontsize=7)
-        ax.set_xticks([])
-        ax.tick_params(labelsize=6)
-    ax = axes[len(series)]
-    if "sample_stats" in tree.children and "energy" in tree["sample_stats"]:
-        energy = tree["sample_stats"]["energy"].values
-        e = energy - energy.mean(axis=1, keepdims=True)
-        de = np.diff(energy, axis=1)
-        bins = np.linspace(min(e.min(), de.min()), max(e.max(), de.max()), 40)
-        ax.hist(e.ravel(), bins=bins, alpha=0.5, density=True, label="marginal energy")
-        ax.hist(de.ravel(), bins=bins, alpha=0.5, density=True, label="energy transition")
-        ax.legend(fontsize=6)
-        ax.set_title("energy", fontsize=7)
-        ax.set_yticks([])
-        ax.tick_params(labelsize=6)
-    for extra_ax in axes[len(series) + 1 :]:
-        extra_ax.axis("off")
-    fig.suptitle("Rank plots by chain (dotted: uniform) and energy", fontsize=9)
-    return fig, pd.DataFrame(rows)
+    wanted = ["mortality_level", f"tfr_{window.first_year}", "census_age_noise"]
+    wanted += [f"padding_{c.year}" for c in window.observed_censuses if c.padding]
+    wanted += [c.prior_name for c in window.hazard_causes]
+    wanted.append(f"undercount_{window.initial_census.year}_ages_0_2")
+    return [v for v in wanted if v in post]
+
+
+def diagnostics_data(*, tree: xr.DataTree, window) -> pd.DataFrame:
+    """r_hat, bulk and tail ESS (``arviz_stats``) of the parameters in the rank plots."""
+    import arviz_stats as azs
+
+    names = _diagnostic_vars(tree, window)
+    post = tree["posterior"].to_dataset()[names]
+    out = []
+    stats = {
+        "r_hat": azs.rhat(post),
+        "ess_bulk": azs.ess(post, method="bulk"),
+        "ess_tail": azs.ess(post, method="tail"),
+    }
+    for name in names:
+        da = stats["r_hat"][name]
+        for idx in np.ndindex(da.shape):
+            row = {"parameter": name, "element": ",".join(map(str, idx)) if idx else ""}
+            row |= {k: float(v[name].values[idx]) for k, v in stats.items()}
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def plot_diagnostics(*, tree: xr.DataTree, window, scenario: str = "default"):
+    """Rank ECDF plots by chain (``arviz_plots.plot_rank``, with its simultaneous
+    envelope) of the key parameters."""
+    import arviz_plots as azp
+
+    pc = azp.plot_rank(tree, var_names=_diagnostic_vars(tree, window), backend="matplotlib")
+    fig = pc.viz["figure"].item()
+    fig.suptitle(f"Rank ECDF by chain, key parameters ({scenario} scenario)", fontsize=9)
+    return fig
+
+
+def energy_data(*, tree: xr.DataTree, window) -> pd.DataFrame:
+    """E-BFMI by chain (``arviz_stats.bfmi``)."""
+    import arviz_stats as azs
+
+    bfmi = np.atleast_1d(np.asarray(azs.bfmi(tree)))
+    return pd.DataFrame({"chain": np.arange(len(bfmi)), "e_bfmi": bfmi})
+
+
+def plot_energy(*, tree: xr.DataTree, window, scenario: str = "default"):
+    """Marginal energy against energy transitions (``arviz_plots.plot_energy``)."""
+    import arviz_plots as azp
+
+    fig = azp.plot_energy(tree, backend="matplotlib").viz["figure"].item()
+    fig.suptitle(f"Energy ({scenario} scenario)", fontsize=9)
+    return fig

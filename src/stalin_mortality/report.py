@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import arviz_stats as azs
 import xarray as xr
 
-from .constants import INTERVAL_LABEL, INTERVAL_PROB
+from .constants import INTERVAL_KIND, INTERVAL_LABEL, INTERVAL_PROB
 
 
 def draws(tree: xr.DataTree, name: str, group: str = "posterior") -> xr.DataArray:
@@ -22,13 +23,30 @@ def draws(tree: xr.DataTree, name: str, group: str = "posterior") -> xr.DataArra
     return da.stack(sample=dims).transpose("sample", ...)
 
 
-def summarise(values: np.ndarray) -> dict[str, float]:
-    lo, hi = (1 - INTERVAL_PROB) / 2, 1 - (1 - INTERVAL_PROB) / 2
+def interval(values, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> tuple[float, float]:
+    """The ``prob`` credible interval of ``kind`` (``eti`` or ``hdi``) of a quantity's draws,
+    from ``arviz_stats``: ``values`` a DataArray with ``chain`` and ``draw`` (or any array,
+    taken as one chain)."""
+    da = values if isinstance(values, xr.DataArray) else _as_draws(values)
+    fn = {"eti": azs.eti, "hdi": azs.hdi}[kind]
+    bounds = fn(da, prob=prob, dim=[d for d in ("chain", "draw", "sample") if d in da.dims])
+    return float(bounds.sel(ci_bound="lower")), float(bounds.sel(ci_bound="upper"))
+
+
+def _as_draws(values) -> xr.DataArray:
+    arr = np.asarray(values, dtype=float).reshape(1, -1)
+    return xr.DataArray(arr, dims=("chain", "draw"))
+
+
+def summarise(values, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> dict:
+    """Mean, median and the stated interval of a quantity's draws."""
+    v = np.asarray(values, dtype=float)
+    lower, upper = interval(values, kind, prob)
     return {
-        "mean": float(np.mean(values)),
-        "median": float(np.median(values)),
-        "lower": float(np.quantile(values, lo)),
-        "upper": float(np.quantile(values, hi)),
+        "mean": float(np.mean(v)),
+        "median": float(np.median(v)),
+        "lower": lower,
+        "upper": upper,
     }
 
 
@@ -38,7 +56,7 @@ def summary_table(
     """One row per (label, variable, selection): mean, median and the interval bounds."""
     out = []
     for label, name, sel in rows:
-        v = draws(tree, name, group).sel(sel).values.reshape(-1)
+        v = tree[group][name].sel(sel)
         out.append({"quantity": label, **summarise(v)})
     return pd.DataFrame(out)
 

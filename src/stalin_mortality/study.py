@@ -1,7 +1,10 @@
-"""Studies: data -> model -> posterior -> tables and figures, written atomically.
+"""What the command line does with a study: run it into a results folder, regenerate a
+folder's tables and figures from its saved file, compare folders.
 
-A study run writes into a temporary folder beside ``out`` and renames it into place only
-when everything is written, so an interrupted run never leaves a half-written result.
+An engine run is a :class:`~stalin_mortality.results.Run` of a window; the shortfall study
+has its own small model (:mod:`stalin_mortality.studies.shortfall_1937`).  Either way the
+results folder is written into a temporary folder beside it and renamed into place when
+complete, and the folder is checked before any sampling.
 """
 
 from __future__ import annotations
@@ -14,26 +17,62 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import inference, studies
-from .constants import DEFAULT_SEED, INTERVAL_KIND, INTERVAL_PROB
+from . import inference, results
+from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
 from .data import load_tables, observations_from
-from .exceptions import ResultsError
-from .scenarios import Scenario, load_scenario
+from .exceptions import ConvergenceError, ResultsError
+from .outputs import headline as engine_headline
+from .scenarios import load_scenario
+from .studies import DEFAULT_STUDY, STUDIES
 
-DEFAULT_STUDY = studies.DEFAULT_STUDY
+
+def run(
+    *,
+    out: Path,
+    scenario: str | Path = "default",
+    study: str = DEFAULT_STUDY,
+    window: str | Path = DEFAULT_WINDOW,
+    seed: int = DEFAULT_SEED,
+    config: inference.SamplerConfig | None = None,
+    force: bool = False,
+    quick: bool = False,
+) -> tuple[Path, inference.Diagnostics]:
+    """Run a study end to end and write posterior, manifest, tables and figures to ``out``;
+    a failed convergence gate is written too (``status: failed_diagnostics``)."""
+    if study not in STUDIES:
+        raise ResultsError(f"unknown study '{study}'; known: {', '.join(STUDIES)}")
+    out = Path(out)
+    results.check_output_folder(out, force)
+    if study == "shortfall_1937":
+        return _run_shortfall(out, scenario, seed, config, quick)
+    try:
+        r = results.run(window, scenario=scenario, seed=seed, config=config, quick=quick)
+    except ConvergenceError as err:
+        r = err.result
+    r.save(out, force=force)
+    return out, r.diagnostics
 
 
-def manifest_for(
-    scenario: Scenario, checksums: dict, config, seed, diagnostics, study, tree
-) -> dict:
-    return {
-        "study": study,
-        "scenario": scenario.to_dict(),
-        "priors_used": list(studies.get(study).PRIORS_USED),
-        "data_checksums": checksums,
+def _run_shortfall(out, scenario, seed, config, quick):
+    from .studies import shortfall_1937 as module
+
+    sc = load_scenario(scenario)
+    tables = load_tables()
+    observations = observations_from(tables)
+    config = config or (inference.SamplerConfig.quick() if quick else inference.SamplerConfig())
+    model = module.build(observations, sc)
+    tree = inference.fit(model, config, seed, prior_var_names=module.PRIOR_VAR_NAMES)
+    diagnostics = inference.diagnose(tree, var_names=module.diagnostic_vars(model))
+    tree["observations"] = observations[["census_total"]]
+    tree["published_claims"] = results.claims_dataset(tables["published_claims.csv"])
+    manifest = {
+        "study": module.NAME,
+        "scenario": sc.to_dict(),
+        "priors_used": list(module.PRIORS_USED),
+        "data_checksums": tables.checksums,
         "seed": seed,
-        # the settings fit() used (the model's start policy resolved)
         "sampler": json.loads(tree.attrs["sampler"]),
+        "quick": bool(quick),
         "timing_seconds": {
             "prior": tree.attrs.get("prior_seconds"),
             "sampling": tree.attrs.get("sampling_seconds"),
@@ -42,40 +81,12 @@ def manifest_for(
         "diagnostics": asdict(diagnostics),
         "interval": {"prob": INTERVAL_PROB, "kind": INTERVAL_KIND},
         "versions": inference.versions(),
+        "status": "ok" if diagnostics.passed else "failed_diagnostics",
     }
-
-
-def run(
-    *,
-    out: Path,
-    scenario: str | Path = "default",
-    study: str = DEFAULT_STUDY,
-    seed: int = DEFAULT_SEED,
-    config: inference.SamplerConfig | None = None,
-    force: bool = False,
-) -> tuple[Path, inference.Diagnostics]:
-    """Run a study end to end and write posterior, manifest, tables and figures to ``out``."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise ResultsError(f"{out} exists; pass --force to overwrite it")
-    module = studies.get(study)
-    sc = load_scenario(scenario)
-    tables = load_tables()
-    observations = observations_from(tables)
-    config = config or inference.SamplerConfig()
-    model = module.build(observations, sc)
-    tree = inference.fit(model, config, seed, prior_var_names=module.PRIOR_VAR_NAMES)
-    diagnostics = inference.diagnose(tree, var_names=module.diagnostic_vars(model))
-    manifest = manifest_for(sc, tables.checksums, config, seed, diagnostics, study, tree)
-    manifest["status"] = "ok" if diagnostics.passed else "failed_diagnostics"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    except OSError as err:
-        raise ResultsError(f"cannot write to {out.parent}: {err}") from None
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         inference.save(tree, tmp, manifest)
-        write_outputs(tree, manifest, tmp, tables)
+        module.write_outputs(tree, manifest, tmp)
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
@@ -85,36 +96,42 @@ def run(
     return out, diagnostics
 
 
-def write_outputs(tree, manifest: dict, directory: Path, tables=None) -> list[Path]:
-    """All tables and figures of a results folder, from its saved posterior only."""
-    tables = tables or load_tables()
-    module = studies.get(manifest.get("study", DEFAULT_STUDY))
-    return module.write_outputs(tree, manifest, Path(directory), tables)
-
-
-def regenerate(directory: Path) -> list[Path]:
-    """Rewrite every table and figure of a results folder from its saved posterior."""
-    tree, manifest = inference.load(directory)
-    tables = load_tables()
-    changed = [
-        k for k, v in manifest.get("data_checksums", {}).items() if tables.checksums.get(k) != v
-    ]
-    current = load_scenario(manifest["scenario"].get("path") or manifest["scenario"]["name"])
+def regenerate(directory: Path) -> tuple[list[Path], list[str]]:
+    """Rewrite every table and figure of a results folder from its saved file alone; the
+    notes say what changed in ``data/`` since (reported, never used)."""
+    directory = Path(directory)
+    _, manifest = inference.load_manifest(directory)
     notes = []
+    try:
+        current = load_tables(check_registry=False).checksums
+    except Exception:  # noqa: BLE001 - the current data are only compared, never needed
+        current = {}
+    changed = [k for k, v in manifest.get("data_checksums", {}).items() if current.get(k) != v]
     if changed:
         notes.append(
-            f"data changed since this posterior was computed: {', '.join(sorted(changed))}"
+            "data/ changed since this posterior was computed "
+            f"({', '.join(sorted(changed))}); the saved observations were used"
         )
-    if current.hash != manifest["scenario"]["hash"]:
-        notes.append(f"scenario '{current.name}' changed since this posterior was computed")
-    paths = write_outputs(tree, manifest, directory, tables)
-    return paths, notes
+    if manifest.get("study") == "shortfall_1937":
+        from .studies import shortfall_1937 as module
+
+        tree, _ = inference.load(directory)
+        if "observations" not in tree.children:
+            raise ResultsError(f"{directory}: written by an older version; run it again")
+        return module.write_outputs(tree, manifest, directory), notes
+    from .outputs import write_outputs
+
+    return write_outputs(results.load_run(directory), directory), notes
 
 
 def headline(directory: Path) -> pd.DataFrame:
-    """The study's headline table (as written by :func:`write_outputs`)."""
+    """A results folder's headline table (as written)."""
     _, manifest = inference.load_manifest(directory)
-    return studies.get(manifest.get("study", DEFAULT_STUDY)).headline(directory)
+    if manifest.get("study") == "shortfall_1937":
+        from .studies import shortfall_1937 as module
+
+        return module.headline(directory)
+    return engine_headline(directory)
 
 
 def compare(directories: list[Path]) -> pd.DataFrame:
@@ -123,15 +140,17 @@ def compare(directories: list[Path]) -> pd.DataFrame:
     scenario, or its folder when two runs share a scenario)."""
     if len(directories) < 2:
         raise ResultsError("compare needs at least two results folders")
-    frames, names, study_names = [], [], set()
+    frames, names, kinds = [], [], set()
     for d in directories:
         _, manifest = inference.load_manifest(d)
-        study_names.add(manifest.get("study", DEFAULT_STUDY))
+        kinds.add((manifest.get("study"), manifest.get("window")))
         name = manifest["scenario"]["name"]
         names.append(name if name not in names else f"{name} ({Path(d).name})")
         frames.append(headline(d).set_index("quantity"))
-    if len(study_names) > 1:
-        raise ResultsError(f"cannot compare runs of different studies: {sorted(study_names)}")
+    if len(kinds) > 1:
+        raise ResultsError(
+            f"cannot compare runs of different studies or windows: {sorted(map(str, kinds))}"
+        )
     out = pd.DataFrame(index=frames[0].index)
     for name, f in zip(names, frames, strict=True):
         for col in ("median", "lower", "upper"):

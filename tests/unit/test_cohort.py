@@ -50,7 +50,7 @@ def test_project_year_matches_reference():
     counts = np.array([3.0, 5.0])
     mig = -0.01 * P
     f = cohort.project_year(
-        P, S, S_birth, 5.0, schedule, 0.512, fs, fsb, counts, patterns, 2.0, mig, detail=True
+        P, S, S_birth, 5.0, schedule, 0.512, fs, fsb, counts, patterns, np.array([2.0]), mig, detail=True
     )
     end, births = _reference_year(
         P, S, S_birth, 5.0, schedule, 0.512, fs, fsb, counts, patterns, 2.0, mig
@@ -67,7 +67,7 @@ def test_accounting_identity_holds_exactly():
     fs, fsb = cohort.famine_survival(S, S_birth, np.array(1.3), weight)
     mig = rng.normal(0, 1, size=P.shape)
     f = cohort.project_year(
-        P, S, S_birth, 6.0, schedule, 0.51, fs, fsb, np.array([4.0, 1.0]), patterns, 3.0, mig
+        P, S, S_birth, 6.0, schedule, 0.51, fs, fsb, np.array([4.0, 1.0]), patterns, np.array([3.0]), mig
     )
     lhs = f.end.sum()
     rhs = P.sum() + f.births - cohort.total_deaths(f) + mig.sum()
@@ -84,7 +84,7 @@ def test_accounting_identity_holds_exactly():
         fsb,
         np.array([4.0, 1.0]),
         patterns,
-        3.0,
+        np.array([3.0]),
         mig,
         detail=True,
     )
@@ -131,12 +131,12 @@ def test_pytensor_and_numpy_agree():
         fsb,
         pt.as_tensor(np.array([2.0, 1.0])),
         patterns,
-        pt.as_tensor(1.5),
+        pt.as_tensor(np.array([1.5])),
     )
     got = f.end.eval({tfr: 5.5, k: 0.4})
     fs_n, fsb_n = cohort.famine_survival(S, S_birth, np.array(0.4), weight)
     want = cohort.project_year(
-        P, S, S_birth, 5.5, schedule, 0.51, fs_n, fsb_n, np.array([2.0, 1.0]), patterns, 1.5
+        P, S, S_birth, 5.5, schedule, 0.51, fs_n, fsb_n, np.array([2.0, 1.0]), patterns, [1.5]
     ).end
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
@@ -162,3 +162,23 @@ def test_famine_survival_is_one_without_famine():
     fs, fsb = cohort.famine_survival(S, S_birth, np.array(0.0), weight)
     np.testing.assert_array_equal(fs, 1.0)
     np.testing.assert_array_equal(fsb, 1.0)
+
+
+def test_two_hazard_causes_add_their_hazards_and_split_their_deaths():
+    """Any number of hazard causes: extra hazards add, deaths split by each one's share, and
+    one cause is exactly the single-famine arithmetic."""
+    rng = np.random.default_rng(5)
+    P, S, S_birth, schedule, patterns, weight = _small_inputs(rng)
+    weights = np.stack([weight, weight[::-1]])
+    k = np.array([0.6, 0.3])
+    hs, hsb = cohort.hazard_survival(S, S_birth, k, weights)
+    K = 0.6 * weight + 0.3 * weight[::-1]
+    np.testing.assert_allclose(hs, np.exp(K * np.log(S)), rtol=1e-14)
+    one = cohort.hazard_survival(S, S_birth, k[:1], weights[:1])
+    np.testing.assert_array_equal(one[0], cohort.famine_survival(S, S_birth, k[0], weight)[0])
+    const = cohort.StepConstants(schedule, 0.51, weights, None, 0)
+    r = cohort.year_step(P, S, S_birth, 5.0, 5.0, k, None, None, const, detail=True)
+    total = r.flows.hazard_deaths.sum() + r.flows.hazard_infant_deaths.sum()
+    np.testing.assert_allclose(r.hazard_totals.sum(), total, rtol=1e-12)
+    np.testing.assert_allclose(r.hazard_by_age.sum(axis=(-2, -1)), r.hazard_totals, rtol=1e-12)
+    assert (r.hazard_totals > 0).all()

@@ -40,7 +40,10 @@ def test_observations_have_named_dims():
     assert obs["census_count"].dims == ("census", "sex", "age")
     # unknown ages spread pro rata: the age table total is preserved
     assert obs["census_count"].sel(census=1926).sum() == pytest.approx(147_027_915)
-    assert float(obs["registered_death_rate_1926"]) == pytest.approx(0.0203)
+    rate = obs["registered_rate"].sel(rate_year=1926, measure="death_rate")
+    assert float(rate) == pytest.approx(0.0203)
+    assert float(obs["army"].sel(census=1937)) == 1_881_842
+    assert set(obs["life_table_lx"]["life_table"].values) == {"1926-1927", "1938-1939", "1958-1959"}
 
 
 def test_every_row_cites_a_known_source(tables):

@@ -1,23 +1,37 @@
-"""The 1927-1939 engine: model graph against the numpy path, identities, scenario errors."""
+"""The window engine: model graph against the numpy path, identities, scenario errors."""
 
 import numpy as np
+import pandas as pd
+import pymc as pm
 import pytest
+import xarray as xr
 
+import stalin_mortality as sm
 from stalin_mortality import estimands
-from stalin_mortality.data import load_observations
+from stalin_mortality.data import load_tables
 from stalin_mortality.exceptions import ScenarioError
-from stalin_mortality.model import engine
-from stalin_mortality.scenarios import load_scenario
+from stalin_mortality.model import account
+from stalin_mortality.model.components import account_parameters
 
 
 @pytest.fixture(scope="module")
 def observations():
-    return load_observations()
+    return sm.load_observations()
 
 
 @pytest.fixture(scope="module")
-def model(observations):
-    return engine.build_engine_model(observations, load_scenario("default"))
+def window():
+    return sm.load_window("1927_1939")
+
+
+@pytest.fixture(scope="module")
+def inputs(observations, window):
+    return sm.make_inputs(observations, window)
+
+
+@pytest.fixture(scope="module")
+def model(observations, window):
+    return sm.build_model(observations, window, sm.load_scenario("default"))
 
 
 def _draws(n=3, seed=0):
@@ -46,9 +60,13 @@ def _draws(n=3, seed=0):
     }
 
 
-def test_model_scan_matches_numpy_path(model):
+def test_account_parameters_are_the_draws(window):
+    assert set(account_parameters(window)) == set(_draws())
+
+
+def test_model_scan_matches_numpy_path(model, window, inputs):
     """The model's graph (a pytensor.scan) and the numpy loop used for estimands agree."""
-    names = [*estimands.SCALARS, *estimands.VECTORS]
+    names = account_parameters(window)
     outputs = [model[n] for n in names] + [
         model["population_total"],
         model["births"],
@@ -58,7 +76,7 @@ def test_model_scan_matches_numpy_path(model):
     fn = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
     values = fn(model.initial_point())
     p = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=False)}
-    out = engine.simulate(p, model.engine_inputs)
+    out = sm.simulate(p, inputs, window)
     np.testing.assert_allclose(out["population"].sum((-2, -1))[0], values[-4], rtol=1e-10)
     np.testing.assert_allclose(out["births"][0], values[-3], rtol=1e-10)
     np.testing.assert_allclose(out["excess"][0], values[-2], rtol=1e-9, atol=1e-3)
@@ -66,9 +84,8 @@ def test_model_scan_matches_numpy_path(model):
     assert np.isfinite(model.compile_logp()(model.initial_point()))
 
 
-def test_identity_over_the_whole_projection(observations):
-    inputs = engine.make_inputs(observations)
-    out = engine.simulate(_draws(), inputs, detail=True)
+def test_identity_over_the_whole_projection(inputs, window):
+    out = sm.simulate(_draws(), inputs, window, detail=True)
     pop = out["population"].sum(axis=(-2, -1))
     migration = np.stack(
         [
@@ -86,33 +103,29 @@ def test_identity_over_the_whole_projection(observations):
     assert (out["population"] > 0).all()
 
 
-def test_batch_equals_one_draw_at_a_time(observations):
-    inputs = engine.make_inputs(observations)
+def test_batch_equals_one_draw_at_a_time(inputs, window):
     draws = _draws(seed=4)
-    batch = engine.simulate(draws, inputs)
+    batch = sm.simulate(draws, inputs, window)
     for i in range(3):
-        one = engine.simulate({k: v[i : i + 1] for k, v in draws.items()}, inputs)
+        one = sm.simulate({k: v[i : i + 1] for k, v in draws.items()}, inputs, window)
         np.testing.assert_allclose(batch["population"][i], one["population"][0], rtol=1e-12)
 
 
-def test_counterfactual_has_no_excess_and_more_people(observations):
-    inputs = engine.make_inputs(observations)
+def test_counterfactual_has_no_excess_and_more_people(inputs, window):
     draws = _draws(seed=5)
-    actual = engine.simulate(draws, inputs)
-    cf = engine.simulate(draws, inputs, counterfactual=True)
+    actual = sm.simulate(draws, inputs, window)
+    cf = sm.simulate(draws, inputs, window, counterfactual=True)
     assert (cf["population"].sum((-2, -1)) >= actual["population"].sum((-2, -1)) - 1e-6).all()
     np.testing.assert_allclose(cf["births"], cf["baseline_births"], rtol=1e-12)
 
 
-def test_army_added_to_1937_observation(observations):
-    inputs = engine.make_inputs(observations)
-    assert inputs.census_grouped[1937].sum() == pytest.approx(162_003_225, abs=1)
-    assert inputs.census_grouped[1939].sum() == pytest.approx(170_557_093, abs=1)
+def test_army_added_to_1937_observation(inputs):
+    assert inputs.census_observed[1937].sum() == pytest.approx(162_003_225, abs=1)
+    assert inputs.census_observed[1939].sum() == pytest.approx(170_557_093, abs=1)
     assert inputs.schedule.sum() == pytest.approx(1.0)
 
 
-def test_archival_records_used(observations):
-    inputs = engine.make_inputs(observations)
+def test_archival_records_used(inputs):
     causes = {r[0] for r in inputs.archival}
     assert causes == {"executions", "gulag", "dekulakisation"}
     executions = {r[1]: r[3] for r in inputs.archival if r[0] == "executions"}
@@ -120,34 +133,57 @@ def test_archival_records_used(observations):
     assert min(executions) == 1930  # years before the cause's window are not used
 
 
-def test_vector_prior_of_wrong_length_is_an_error(observations, tmp_path):
+def test_inputs_round_trip_through_a_dataset(inputs):
+    back = account.Inputs.from_dataset(inputs.to_dataset())
+    np.testing.assert_array_equal(back.initial, inputs.initial)
+    assert back.registered_rates == inputs.registered_rates
+    assert back.registered_events == inputs.registered_events
+    assert back.archival == inputs.archival
+    for year, arr in inputs.census_observed.items():
+        np.testing.assert_array_equal(back.census_observed[year], arr)
+
+
+def test_vector_prior_of_wrong_length_is_an_error(observations, window, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
         '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [0.0, 1.0]\nsigma = 1.0\n'
     )
     with pytest.raises(ScenarioError, match="one per famine_1932_33_year"):
-        engine.build_engine_model(observations, load_scenario(bad))
+        sm.build_model(observations, window, sm.load_scenario(bad))
 
 
-def test_ladder_is_monotone_and_claims_are_probabilities(model):
-    import pandas as pd
-    import pymc as pm
-    import xarray as xr
+def test_unknown_prior_for_this_window_names_file_and_prior(observations, window, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[priors.excess_war]\ndistribution = "LogNormal"\nmu = 1.0\nsigma = 1.0\n')
+    with pytest.raises(ScenarioError, match=r"bad.toml: unknown prior 'excess_war'"):
+        sm.build_model(observations, window, sm.load_scenario(bad))
 
-    from stalin_mortality.data import load_tables
 
+def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, inputs):
     with model:
         prior = pm.sample_prior_predictive(
-            draws=50,
-            random_seed=1,
-            var_names=[*estimands.SCALARS, *estimands.VECTORS, "padding_1939", "coverage_1939"],
+            draws=50, random_seed=1, var_names=[v.name for v in model.free_RVs]
         )
     tree = xr.DataTree.from_dict({"posterior": prior["prior"].to_dataset()})
-    ds = estimands.compute(tree, model.engine_inputs)
-    ladder = ds["ladder"].values
+    ds = sm.compute_estimands(tree, inputs, window)
+    assert ds["ladder"].dims == ("chain", "draw", "rung")
+    ladder = ds["ladder"].values.reshape(-1, 5)
     assert (np.diff(ladder[:, :4], axis=1) >= 0).all()
-    claims = estimands.claims_table(ds, load_tables()["published_claims.csv"])
+    # rung 1 is the executions; rung 4 every regime cause
+    np.testing.assert_allclose(
+        ds["ladder"].sel(rung="1"), ds["excess_deaths"].sel(cause="executions").sum("year")
+    )
+    np.testing.assert_allclose(
+        ds["ladder"].sel(rung="4"), ds["excess_deaths"].sum(("cause", "year")), rtol=1e-12
+    )
+    claims = sm.claims_table(ds, load_tables()["published_claims.csv"], window)
     assert isinstance(claims, pd.DataFrame) and len(claims) > 20
     assert claims.prob_at_least_figure.between(0, 1).all()
     row = claims.set_index("claim").loc["rummel_great_terror_1935_38"]
     assert row.comparable and row.model_quantity == "ladder rung 2, 1935-1938"
+    assert estimands.rung_causes(window, estimands.LADDER[1]) == [
+        "dekulakisation",
+        "executions",
+        "gulag",
+        "deportations",
+    ]

@@ -1,17 +1,34 @@
 import pytest
 
+import stalin_mortality as sm
 from stalin_mortality.constants import SCENARIO_DIR
 from stalin_mortality.exceptions import ScenarioError
-from stalin_mortality.scenarios import DEFAULT_PRIORS, list_scenarios, load_scenario
+from stalin_mortality.model.shortfall import prior_specs as shortfall_specs
+from stalin_mortality.scenarios import list_scenarios, load_scenario
+
+WINDOW_SPECS = sm.prior_specs(sm.load_window("1927_1939"))
 
 
-def test_shipped_scenarios_load():
+def resolve(path, specs=WINDOW_SPECS):
+    """A scenario is checked against the model it is used with."""
+    return load_scenario(path).resolve(specs)
+
+
+def test_shipped_scenarios_resolve_against_the_window():
     names = list_scenarios()
     assert {"default", "informed_1939", "archival", "registered_baseline"} <= set(names)
     for n in names:
-        sc = load_scenario(n)
-        assert set(sc.priors) == set(DEFAULT_PRIORS)
+        assert set(resolve(n)) == set(WINDOW_SPECS)
     assert load_scenario("default").hash != load_scenario("registered_baseline").hash
+    # the baseline scenarios also serve the shortfall study
+    assert set(resolve("registered_baseline", shortfall_specs())) == set(shortfall_specs())
+
+
+def test_every_prior_declares_its_support_and_meaning():
+    for spec in [*WINDOW_SPECS.values(), *shortfall_specs().values()]:
+        assert spec.support in ("real", "positive", "probability"), spec.name
+        assert len(spec.description) > 20, spec.name
+        assert spec.component, spec.name
 
 
 def _write(tmp_path, text):
@@ -23,31 +40,37 @@ def _write(tmp_path, text):
 def test_unknown_prior_lists_known(tmp_path):
     p = _write(tmp_path, '[priors.padding_1940]\ndistribution = "Normal"\nmu = 0\nsigma = 1\n')
     with pytest.raises(
-        ScenarioError, match=r"unknown prior 'padding_1940'; known priors: .*undercount_1926"
+        ScenarioError, match=r"s.toml: unknown prior 'padding_1940' for this model; known .*tfr_1927"
     ):
-        load_scenario(p)
+        resolve(p)
 
 
 def test_negative_sd(tmp_path):
-    p = _write(tmp_path, '[priors.census_noise]\ndistribution = "HalfNormal"\nsigma = -0.1\n')
+    p = _write(tmp_path, '[priors.census_age_noise]\ndistribution = "HalfNormal"\nsigma = -0.1\n')
     with pytest.raises(ScenarioError, match="'sigma' must be positive"):
-        load_scenario(p)
+        resolve(p)
 
 
 def test_unknown_distribution(tmp_path):
-    p = _write(tmp_path, '[priors.census_noise]\ndistribution = "Gaussian"\nsigma = 0.1\n')
+    p = _write(tmp_path, '[priors.census_age_noise]\ndistribution = "Gaussian"\nsigma = 0.1\n')
     with pytest.raises(ScenarioError, match="unknown distribution 'Gaussian'"):
-        load_scenario(p)
+        resolve(p)
+
+
+def test_discrete_distribution_for_a_continuous_parameter(tmp_path):
+    p = _write(tmp_path, '[priors.census_age_noise]\ndistribution = "Poisson"\nmu = 1.0\n')
+    with pytest.raises(ScenarioError, match="Poisson is discrete"):
+        resolve(p)
 
 
 def test_bad_parameter_name(tmp_path):
-    p = _write(tmp_path, '[priors.census_noise]\ndistribution = "HalfNormal"\nscale = 0.1\n')
+    p = _write(tmp_path, '[priors.census_age_noise]\ndistribution = "HalfNormal"\nscale = 0.1\n')
     with pytest.raises(ScenarioError, match="is invalid"):
-        load_scenario(p)
+        resolve(p)
 
 
 def test_malformed_toml(tmp_path):
-    p = _write(tmp_path, "[priors.census_noise\n")
+    p = _write(tmp_path, "[priors.census_age_noise\n")
     with pytest.raises(ScenarioError, match="not valid TOML"):
         load_scenario(p)
 
@@ -68,7 +91,13 @@ def test_unknown_scenario_name():
 def test_probability_outside_0_1_is_impossible(tmp_path, spec):
     p = _write(tmp_path, "[priors.coverage_1939]\n" + spec)
     with pytest.raises(ScenarioError, match="coverage_1939' is a probability"):
-        load_scenario(p)
+        resolve(p)
+
+
+def test_positive_parameter_needs_a_positive_support(tmp_path):
+    p = _write(tmp_path, '[priors.excess_gulag]\ndistribution = "Normal"\nmu = 1e4\nsigma = 1e3\n')
+    with pytest.raises(ScenarioError, match="'excess_gulag' is positive"):
+        resolve(p)
 
 
 def test_vector_parameters_and_their_checks(tmp_path):
@@ -77,13 +106,16 @@ def test_vector_parameters_and_their_checks(tmp_path):
         '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [0.0, 1.0, 2.0]\n'
         "sigma = [1.0, 1.0, 0.5]\n",
     )
-    assert list(load_scenario(p).prior("famine_intensity").parameters["mu"]) == [0, 1, 2]
+    assert list(resolve(p)["famine_intensity"].parameters["mu"]) == [0, 1, 2]
     p = _write(
         tmp_path,
         '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = 0\nsigma = [1.0, -1.0]\n',
     )
     with pytest.raises(ScenarioError, match="must be positive"):
-        load_scenario(p)
+        resolve(p)
     p = _write(tmp_path, '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = ["a"]\n')
     with pytest.raises(ScenarioError, match="number or a list of numbers"):
-        load_scenario(p)
+        resolve(p)
+    p = _write(tmp_path, '[priors.mortality_level]\ndistribution = "Normal"\nmu = [0, 1]\nsigma = 1\n')
+    with pytest.raises(ScenarioError, match="takes a single number for 'mu'"):
+        resolve(p)

@@ -212,6 +212,21 @@ def fertility_rates(tables: Tables) -> xr.DataArray:
     )
 
 
+def registered_rates(tables: Tables) -> xr.DataArray:
+    """Registered crude rates per person-year by ``rate_year`` and ``measure``
+    (``birth_rate``, ``death_rate``); NaN where none."""
+    vr = tables["vital_rates.csv"]
+    reg = vr[vr.kind == "registered"]
+    table = reg.pivot(index="year", columns="measure", values="per_1000").astype(float) / 1000
+    return xr.DataArray(
+        table.to_numpy(),
+        dims=("rate_year", "measure"),
+        coords={"rate_year": list(table.index), "measure": [str(c) for c in table.columns]},
+        name="registered_rate",
+        attrs={"units": "per person-year"},
+    )
+
+
 def load_observations(path: str | Path | None = None) -> xr.Dataset:
     """The observations the models use, as one ``xarray.Dataset`` with named dims."""
     return observations_from(load_tables(path))
@@ -225,19 +240,24 @@ def observations_from(tables: Tables) -> xr.Dataset:
             "census_total": census_totals(tables),
         }
     )
-    lt = life_table(tables)
-    ds["life_table_qx_1926"] = lt["qx"]
-    ds["life_table_Lx_1926"] = lt["Lx"]
-    ds["life_table_lx_1926"] = lt["lx"]
-    vr = vital_rates(tables)
-    ds["registered_birth_rate_1926"] = vr[(1926, "birth_rate", "registered")]
-    ds["registered_death_rate_1926"] = vr[(1926, "death_rate", "registered")]
+    periods = sorted(tables["life_tables.csv"]["period"].unique())
+    lts = [life_table(tables, p) for p in periods]
+    for col in ("lx", "qx", "Lx"):
+        ds[f"life_table_{col}"] = xr.concat(
+            [lt[col] for lt in lts], dim="life_table"
+        ).assign_coords(life_table=periods)
+    ds["registered_rate"] = registered_rates(tables)
     ds["archival_deaths"] = archival_counts(tables)
     ds["archival_records"] = archival_records(tables)
     ds["registered_events"] = registered_events(tables)
     ds["asfr"] = fertility_rates(tables)
     t = tables["census_totals.csv"]
-    army = t[(t.census == 1937) & (t.item == "army_counted_separately")]["count"]
-    ds["army_1937"] = xr.DataArray(float(army.sum()), attrs={"units": "persons"})
+    army = t[t.item == "army_counted_separately"].groupby("census")["count"].sum()
+    ds["army"] = xr.DataArray(
+        [float(army.get(c, 0.0)) for c in CENSUSES],
+        dims="census",
+        coords={"census": list(CENSUSES)},
+        attrs={"units": "persons", "description": "army and border guards counted separately"},
+    )
     ds.attrs["data_checksums"] = ";".join(f"{k}={v}" for k, v in sorted(tables.checksums.items()))
     return ds

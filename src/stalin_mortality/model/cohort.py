@@ -8,16 +8,18 @@ graph and the estimands computed draw by draw from a saved posterior use the sam
 
 One year ``t`` -> ``t+1`` (a Lexis parallelogram for each cohort)::
 
-    survivors[s, a]  = P[s, a] * S[s, a] * famine_survival[s, a]        a = 0..100
+    survivors[s, a]  = P[s, a] * S[s, a] * hazard_survival[s, a]        a = 0..100
     P'[s, a+1]       = survivors[s, a] - sum_c counts_c[s, a] + migration[s, a]
     P'[s, 100]       = survivors and flows of ages 99 and 100+ together (open group)
     births           = TFR * sum_a schedule[a] * (P[f, a] + P'[f, a]) / 2
-    P'[s, 0]         = births * share[s] * S_birth[s] * famine_survival_birth[s]
+    P'[s, 0]         = births * share[s] * S_birth[s] * hazard_survival_birth[s]
 
 ``S`` are the life-table survival ratios ``L[a+1] / L[a]`` of the baseline (Brass) table and
-``S_birth = L[0] / l[0]``; the famine multiplies baseline hazards (``-log S``) by
-``1 + intensity * weight[s, a]``; every other cause removes a count of deaths distributed
-over ages and sexes in proportion to ``P * pattern``.  Deaths are whatever leaves the
+``S_birth = L[0] / l[0]``; each hazard cause ``h`` (a famine) multiplies baseline hazards
+(``-log S``) by ``1 + intensity_h * weight_h[s, a]``; every count cause removes a count of
+deaths distributed over ages and sexes in proportion to ``P * pattern`` (or to baseline
+deaths).  :func:`year_step` is the one year step that both the model's ``pytensor.scan`` and
+the numpy loop of the estimands call.  Deaths are whatever leaves the
 population other than by migration, so the identity
 
     sum(P') = sum(P) + births - deaths + migration
@@ -94,8 +96,8 @@ class YearFlows:
     births_by_sex: object  # [..., sex]
     baseline_deaths: object  # deaths at baseline hazards, by age at the start of the year
     baseline_infant_deaths: object  # [..., sex], deaths of the year's births at baseline
-    famine_deaths: object  # by age at the start of the year
-    famine_infant_deaths: object  # [..., sex]
+    hazard_deaths: object  # all hazard causes, by age at the start of the year
+    hazard_infant_deaths: object  # [..., sex]
     cause_deaths: object  # [..., cause, sex, age] (only with ``detail``)
     cause_total: object  # [...] deaths of the count and proportional causes together
     migration: object  # [..., sex, age], net, by age at the start of the year
@@ -108,8 +110,8 @@ def project_year(
     tfr,
     schedule,
     male_share,
-    famine_survival=None,
-    famine_survival_birth=None,
+    hazard_survival=None,
+    hazard_survival_birth=None,
     counts=None,
     patterns=None,
     proportional=None,
@@ -126,29 +128,29 @@ def project_year(
     schedule : [age] fertility schedule by single year of age summing to 1 (zero at age 0
         and outside the reproductive ages).
     male_share : [...] share of births that are male.
-    famine_survival, famine_survival_birth : [..., sex, age] and [..., sex] survival from
-        the famine's extra hazard (:func:`famine_survival`); ``None`` for no famine.
+    hazard_survival, hazard_survival_birth : [..., sex, age] and [..., sex] survival from
+        the extra hazard of the hazard causes (:func:`hazard_survival`); ``None`` for none.
     counts : [..., cause] deaths of each count cause in the year.
     patterns : [cause, sex, age] fixed relative risks of each count cause; deaths are
         distributed in proportion to ``P * pattern``.
-    proportional : [...] deaths of one more cause, distributed in proportion to the
+    proportional : [..., cause] deaths of more causes, each distributed in proportion to the
         baseline deaths of the year.
     migration : [..., sex, age] net migrants by age at the start of the year.
     detail : also return deaths by cause, sex and age (``cause_deaths``: the count causes
-        followed by the proportional one); the model needs only their total.
+        followed by the proportional ones); the model needs only their total.
     """
-    xp = _xp(P, S, tfr, famine_survival, counts, migration)
+    xp = _xp(P, S, tfr, hazard_survival, counts, migration)
     tfr, male_share, counts, proportional = (
         np.asarray(x, dtype=float) if isinstance(x, int | float | list) else x
         for x in (tfr, male_share, counts, proportional)
     )
     baseline_deaths = P * (1.0 - S)
-    if famine_survival is None:
+    if hazard_survival is None:
         survivors = P * S
-        famine_deaths = None
+        hazard_deaths = None
     else:
-        survivors = P * S * famine_survival
-        famine_deaths = P * S - survivors
+        survivors = P * S * hazard_survival
+        hazard_deaths = P * S - survivors
     cause_deaths = cause_total = None
     if counts is not None:
         cause_total = counts[..., : patterns.shape[0]].sum(axis=-1)
@@ -165,13 +167,13 @@ def project_year(
             cause_deaths = (counts[..., :n_causes] / norm)[..., None, None] * P[..., None, :, :]
             cause_deaths = cause_deaths * patterns
     if proportional is not None:
-        # a count distributed in proportion to baseline deaths (the "unattributed" excess)
+        # counts distributed in proportion to baseline deaths (e.g. the "unattributed" excess)
         share = baseline_deaths / baseline_deaths.sum(axis=-1).sum(axis=-1)[..., None, None]
-        extra = proportional[..., None, None] * share
-        survivors = survivors - extra
-        cause_total = proportional if cause_total is None else cause_total + proportional
+        extra = proportional[..., :, None, None] * share[..., None, :, :]  # [..., c, sex, age]
+        survivors = survivors - extra.sum(axis=-3)
+        extra_total = proportional.sum(axis=-1)
+        cause_total = extra_total if cause_total is None else cause_total + extra_total
         if detail:
-            extra = extra[..., None, :, :]
             cause_deaths = (
                 extra if cause_deaths is None else xp.concatenate([cause_deaths, extra], axis=-3)
             )
@@ -185,10 +187,10 @@ def project_year(
     share = xp.stack([male_share, 1.0 - male_share], axis=-1)
     births_by_sex = births[..., None] * share
     infants = births_by_sex * S_birth
-    famine_infant_deaths = None
-    if famine_survival_birth is not None:
-        famine_infant_deaths = infants * (1.0 - famine_survival_birth)
-        infants = infants * famine_survival_birth
+    hazard_infant_deaths = None
+    if hazard_survival_birth is not None:
+        hazard_infant_deaths = infants * (1.0 - hazard_survival_birth)
+        infants = infants * hazard_survival_birth
     end = xp.concatenate(
         [infants[..., None], survivors[..., :-2], survivors[..., -2:-1] + survivors[..., -1:]],
         axis=-1,
@@ -200,8 +202,8 @@ def project_year(
         births_by_sex=births_by_sex,
         baseline_deaths=baseline_deaths,
         baseline_infant_deaths=births_by_sex * (1.0 - S_birth),
-        famine_deaths=famine_deaths,
-        famine_infant_deaths=famine_infant_deaths,
+        hazard_deaths=hazard_deaths,
+        hazard_infant_deaths=hazard_infant_deaths,
         cause_deaths=cause_deaths,
         cause_total=cause_total,
         migration=migration,
@@ -209,8 +211,8 @@ def project_year(
 
 
 def famine_survival(S, S_birth, intensity, weight):
-    """Survival from a famine that multiplies baseline hazards ``-log S`` by
-    ``1 + intensity * weight[sex, age]``: returns ``(survival, survival_birth)`` with the
+    """Survival from one hazard cause (a famine) that multiplies baseline hazards ``-log S``
+    by ``1 + intensity * weight[sex, age]``: returns ``(survival, survival_birth)`` with the
     shapes of ``S`` and ``S_birth`` (``intensity[...]`` broadcasts against their batch
     dims)."""
     xp = _xp(S, intensity)
@@ -220,13 +222,111 @@ def famine_survival(S, S_birth, intensity, weight):
     return surv, surv_birth
 
 
+def hazard_survival(S, S_birth, intensities, weights):
+    """:func:`famine_survival` for several hazard causes at once: ``intensities[..., h]``,
+    ``weights[h, sex, age]``; the extra hazards add, ``K = sum_h intensity_h * weight_h``.
+    One cause gives exactly :func:`famine_survival`."""
+    if weights.shape[0] == 1:
+        return famine_survival(S, S_birth, intensities[..., 0], weights[0])
+    xp = _xp(S, intensities)
+    K = (intensities[..., :, None, None] * weights).sum(axis=-3)  # [..., sex, age]
+    return xp.exp(K * xp.log(S)), xp.exp(K[..., 0] * xp.log(S_birth))
+
+
+def hazard_shares(intensities, weights):
+    """``[..., h, sex, age]`` share of the extra hazard that each hazard cause carries (zero
+    where no cause is active); splits hazard deaths by cause."""
+    xp = _xp(intensities)
+    kw = intensities[..., :, None, None] * weights
+    K = kw.sum(axis=-3)[..., None, :, :]
+    return kw / xp.where(K > 0, K, 1.0)
+
+
+@dataclass(frozen=True)
+class StepConstants:
+    """What every year of the projection shares (fixed inputs and year-invariant
+    parameters)."""
+
+    schedule: object  # [age] fertility schedule
+    male_share: object  # [...] share of births that are male
+    hazard_weights: object | None  # [hazard cause, sex, age]
+    patterns: object | None  # [patterned count cause, sex, age]
+    n_proportional: int  # count causes distributed in proportion to baseline deaths
+
+
+@dataclass
+class StepResult:
+    """One year: the flows, the year's births at baseline fertility, the hazard deaths of
+    each hazard cause ``[..., h]`` (and, with ``detail``, by sex and age)."""
+
+    flows: YearFlows
+    baseline_births: object
+    hazard_totals: object | None
+    hazard_by_age: object | None = None  # [..., h, sex, age], the year's births at age 0
+
+
+def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, detail=False):
+    """The one year step of the account, for numpy draws and the PyTensor ``scan`` alike.
+
+    ``P[..., sex, age]`` on 1 January; ``S``, ``S_birth`` the year's baseline survival;
+    ``tfr`` and ``tfr_base`` the year's actual and baseline TFR; ``intensities[..., h]`` of
+    the hazard causes (or ``None``); ``counts[..., c]`` deaths of the count causes, the
+    patterned ones first (or ``None``); ``emigration[...]`` net emigrants of the year,
+    taken from every age in proportion to population (or ``None``); ``c`` the
+    :class:`StepConstants`.
+    """
+    migration = None
+    if emigration is not None:
+        total = P.sum(axis=-1).sum(axis=-1)[..., None, None]
+        migration = -emigration[..., None, None] * P / total
+    hs = hsb = None
+    if c.hazard_weights is not None:
+        hs, hsb = hazard_survival(S, S_birth, intensities, c.hazard_weights)
+    n_pat = 0 if c.patterns is None else c.patterns.shape[0]
+    f = project_year(
+        P,
+        S,
+        S_birth,
+        tfr,
+        c.schedule,
+        c.male_share,
+        hazard_survival=hs,
+        hazard_survival_birth=hsb,
+        counts=None if counts is None or n_pat == 0 else counts[..., :n_pat],
+        patterns=c.patterns,
+        proportional=None if counts is None or c.n_proportional == 0 else counts[..., n_pat:],
+        migration=migration,
+        detail=detail,
+    )
+    women = 0.5 * (P[..., 1, 1:] + f.end[..., 1, 1:])
+    baseline_births = tfr_base * (women * c.schedule[1:]).sum(axis=-1)
+    totals = by_age = None
+    if hs is not None:
+        deaths = f.hazard_deaths.sum(axis=-1).sum(axis=-1) + f.hazard_infant_deaths.sum(axis=-1)
+        if c.hazard_weights.shape[0] == 1:
+            totals = deaths[..., None]
+            if detail:
+                by_age = f.hazard_deaths.copy()
+                by_age[..., 0] += f.hazard_infant_deaths
+                by_age = by_age[..., None, :, :]
+        else:
+            share = hazard_shares(intensities, c.hazard_weights)
+            split = f.hazard_deaths[..., None, :, :] * share
+            infants = f.hazard_infant_deaths[..., None, :] * share[..., 0]
+            totals = split.sum(axis=-1).sum(axis=-1) + infants.sum(axis=-1)
+            if detail:
+                by_age = split.copy()
+                by_age[..., 0] += infants
+    return StepResult(f, baseline_births, totals, by_age)
+
+
 def total_deaths(f: YearFlows):
     """All deaths of the year, both sexes ``[...]``, summed from their components (baseline,
     famine, count causes); the accounting identity is a check on this sum, not its
     definition."""
     out = f.baseline_deaths.sum(axis=-1).sum(axis=-1) + f.baseline_infant_deaths.sum(axis=-1)
-    if f.famine_deaths is not None:
-        out = out + f.famine_deaths.sum(axis=-1).sum(axis=-1) + f.famine_infant_deaths.sum(-1)
+    if f.hazard_deaths is not None:
+        out = out + f.hazard_deaths.sum(axis=-1).sum(axis=-1) + f.hazard_infant_deaths.sum(-1)
     if f.cause_total is not None:
         out = out + f.cause_total
     return out
@@ -235,8 +335,8 @@ def total_deaths(f: YearFlows):
 def deaths_by_sex(f: YearFlows):
     """All deaths of the year by sex ``[..., sex]`` (needs ``detail=True``)."""
     out = f.baseline_deaths.sum(axis=-1) + f.baseline_infant_deaths
-    if f.famine_deaths is not None:
-        out = out + f.famine_deaths.sum(axis=-1) + f.famine_infant_deaths
+    if f.hazard_deaths is not None:
+        out = out + f.hazard_deaths.sum(axis=-1) + f.hazard_infant_deaths
     if f.cause_deaths is not None:
         out = out + f.cause_deaths.sum(axis=-1).sum(axis=-2)
     return out

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import plots, report
-from ..data import census_totals
 from ..model.shortfall import PRIORS_USED as PRIORS_USED
-from ..model.shortfall import build_shortfall_model
+from ..model.shortfall import SHORTFALL_CENSUS, build_shortfall_model
+from ..results import claims_frame
 
 NAME = "shortfall_1937"
 TITLE = "1937 census shortfall"
@@ -53,8 +53,9 @@ def diagnostic_vars(model) -> list[str]:
     return [*KEY_VARS, "coverage_1937", "undercount_1926"]
 
 
-def write_outputs(tree, manifest: dict, directory: Path, tables) -> list[Path]:
-    """All tables and figures of the study, from its saved posterior only."""
+def write_outputs(tree, manifest: dict, directory: Path) -> list[Path]:
+    """All tables and figures of the study, from its saved file only (the census total and
+    the published expectations are saved with the draws)."""
     directory = Path(directory)
     scenario = manifest["scenario"]["name"]
     paths = []
@@ -65,12 +66,12 @@ def write_outputs(tree, manifest: dict, directory: Path, tables) -> list[Path]:
     paths += report.write_table(
         prior_table, directory / "tables", "shortfall_1937_prior", f"Prior of the {title}", UNITS
     )
-    claims = tables["published_claims.csv"]
+    claims = claims_frame(tree["published_claims"].to_dataset())
     expectations = claims[claims.estimand == "expected_population_1937"].astype({"figure": float})
-    census = float(census_totals(tables).sel(census=1937).sum())
+    census = float(tree["observations"]["census_total"].sel(census=SHORTFALL_CENSUS).sum())
     prior = report.draws(tree, "expected_population_1937_total", "prior").values
     post = report.draws(tree, "expected_population_1937_total").values
-    fig, _ = plots.plot_shortfall(
+    fig = plots.plot_shortfall(
         prior=prior, posterior=post, census=census, expectations=expectations, scenario=scenario
     )
     data = plots.shortfall_data(prior=prior, posterior=post, census=census)

@@ -1,0 +1,323 @@
+"""The demographic account of a window: parameters -> population, births, deaths, excess.
+
+:func:`simulate` runs on PyTensor tensors (the model: the year loop is one
+``pytensor.scan``) and on numpy arrays with leading draw dimensions (estimands from a saved
+posterior: a Python loop).  Both call the same :func:`cohort.year_step`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..window import Window
+from . import cohort
+from .components import baseline, causes, fertility, flows, initial
+
+
+@dataclass
+class Inputs:
+    """Fixed numbers the account and its observation models need: derived from the
+    observations (:func:`make_inputs`) or simulated (the recovery and calibration tests),
+    and saved with every result (:meth:`to_dataset`)."""
+
+    initial: np.ndarray  # [sex, age] the initial census
+    y_std: np.ndarray  # [sex, 1..100] Brass logit of the standard table
+    schedule: np.ndarray  # [age] fertility schedule (sums to 1)
+    census_observed: dict  # census year -> [sex, age group] observed (army included)
+    registered_rates: dict  # ("birth"|"death") -> crude rate per person-year
+    registered_events: dict  # ("births"|"deaths") -> {year: count}
+    archival: list  # (cause, first_year, last_year, count, label)
+
+    def to_dataset(self) -> xr.Dataset:
+        ds = xr.Dataset(
+            {
+                "initial": (("sex", "age"), self.initial),
+                "y_std": (("sex", "age_from_1"), self.y_std),
+                "schedule": (("age",), self.schedule),
+            }
+        )
+        for year, arr in self.census_observed.items():
+            ds[f"census_observed_{year}"] = (("sex", "age_group"), arr)
+        for kind, rate in self.registered_rates.items():
+            ds[f"registered_{kind}_rate"] = rate
+        for event, series in self.registered_events.items():
+            years = sorted(series)
+            ds[f"registered_{event}"] = (
+                (f"registered_{event}_year",),
+                np.array([series[y] for y in years], dtype=float),
+            )
+            ds = ds.assign_coords({f"registered_{event}_year": years})
+        if self.archival:
+            cols = list(zip(*self.archival, strict=True))
+            ds["archival_count"] = ("archival_record", np.asarray(cols[3], dtype=float))
+            ds = ds.assign_coords(
+                archival_cause=("archival_record", np.asarray(cols[0], dtype=str)),
+                archival_first=("archival_record", np.asarray(cols[1], dtype=int)),
+                archival_last=("archival_record", np.asarray(cols[2], dtype=int)),
+                archival_label=("archival_record", np.asarray(cols[4], dtype=str)),
+            )
+        return ds
+
+    @classmethod
+    def from_dataset(cls, ds: xr.Dataset) -> Inputs:
+        census = {
+            int(k.rsplit("_", 1)[1]): ds[k].values
+            for k in ds.data_vars
+            if k.startswith("census_observed_")
+        }
+        rates = {
+            k[len("registered_") : -len("_rate")]: float(ds[k])
+            for k in ds.data_vars
+            if k.startswith("registered_") and k.endswith("_rate")
+        }
+        events = {}
+        for k in ds.data_vars:
+            if k.startswith("registered_") and not k.endswith("_rate"):
+                event = k[len("registered_") :]
+                da = ds[k]
+                events[event] = {
+                    int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)
+                }
+        archival = []
+        if "archival_count" in ds:
+            for i in range(ds.sizes["archival_record"]):
+                archival.append(
+                    (
+                        str(ds["archival_cause"].values[i]),
+                        int(ds["archival_first"].values[i]),
+                        int(ds["archival_last"].values[i]),
+                        float(ds["archival_count"].values[i]),
+                        str(ds["archival_label"].values[i]),
+                    )
+                )
+        return cls(
+            initial=ds["initial"].values,
+            y_std=ds["y_std"].values,
+            schedule=ds["schedule"].values,
+            census_observed=census,
+            registered_rates=rates,
+            registered_events=events,
+            archival=archival,
+        )
+
+
+def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
+    """The account's fixed inputs for ``window`` from the observations Dataset."""
+    counts = observations["census_count"]
+    initial_pop = counts.sel(census=window.initial_census.year).transpose("sex", "age")
+    lt = observations["life_table_lx"].sel(life_table=window.standard_life_table)
+    lx = lt.transpose("sex", "age").values / 1e5
+    census = {}
+    for spec in window.observed_censuses:
+        c = counts.sel(census=spec.year).transpose("sex", "age").values.astype(float).copy()
+        if spec.army_ages is not None:
+            army = float(observations["army"].sel(census=spec.year))
+            lo, hi = spec.army_ages
+            c[0, lo : hi + 1] += army * c[0, lo : hi + 1] / c[0, lo : hi + 1].sum()
+        census[spec.year] = window.group_ages(c)
+    rates, events = {}, {}
+    for series in window.registration:
+        if series.kind == "rates":
+            year = series.years[0]
+            for kind in ("birth", "death"):
+                rates[kind] = float(
+                    observations["registered_rate"].sel(rate_year=year, measure=f"{kind}_rate")
+                )
+        else:
+            ev = observations["registered_events"]
+            for event in ev["event"].values:
+                row = ev.sel(event=event)
+                events[str(event)] = {
+                    int(y): float(v)
+                    for y, v in zip(row["year_registered"].values, row.values, strict=True)
+                    if series.years[0] <= int(y) <= series.years[1] and np.isfinite(v)
+                }
+    return Inputs(
+        initial=initial_pop.values.astype(float),
+        y_std=cohort.brass_logit_standard(lx),
+        schedule=fertility.schedule(observations["asfr"], window.fertility_schedule_years),
+        census_observed=census,
+        registered_rates=rates,
+        registered_events=events,
+        archival=archival_records(observations, window),
+    )
+
+
+def archival_records(observations: xr.Dataset, window: Window) -> list:
+    """The archival rows each of the window's series observes: the series' measure, years
+    inside the cause's years (rows spanning other years are not comparable)."""
+    rec = observations["archival_records"]
+    wanted = {(a.cause, a.measure) for a in window.archival}
+    out = []
+    for i in range(rec.sizes["record"]):
+        cause = str(rec["record_cause"].values[i])
+        measure = str(rec["record_measure"].values[i])
+        first, last = int(rec["record_year_start"].values[i]), int(rec["record_year_end"].values[i])
+        if (cause, measure) not in wanted:
+            continue
+        lo, hi = window.cause(cause).years
+        if first < lo or last > hi:
+            continue
+        label = str(rec["record_label"].values[i])
+        out.append((cause, first, last, float(rec.values[i]), label))
+    return out
+
+
+def simulate(
+    params: dict,
+    inputs: Inputs,
+    window: Window,
+    counterfactual: bool = False,
+    detail: bool = False,
+) -> dict:
+    """Run the account for one parameter set (PyTensor) or a batch of draws (numpy).
+
+    ``params`` maps the names of :func:`components.account_parameters` to arrays with
+    optional leading batch dims (numpy only).  ``counterfactual=True`` removes every excess
+    death and every crisis deviation of fertility (migration kept): the population without
+    the crises.
+
+    Returns a dict of ``population`` [..., date, sex, age], ``births``,
+    ``baseline_births`` (the same women at baseline fertility) and ``deaths`` [..., year],
+    ``excess`` [..., cause, year] (window order), ``initial`` [..., sex, age] and ``flows``
+    (one :class:`cohort.YearFlows` per year, numpy only); with ``detail`` (numpy only) also
+    ``deaths_by_sex`` [..., year, sex] and ``excess_by_age`` [..., cause, year, sex, age]
+    (deaths of the year's births counted at age 0).
+    """
+    xp = cohort._xp(*params.values())
+    S, S_birth = baseline.survival(params, window, inputs.y_std)
+    tfr = fertility.tfr(params, window, xp, crisis=not counterfactual)
+    tfr_base = fertility.tfr(params, window, xp, crisis=False)
+    P0 = initial.population(params, window, inputs.initial)
+    sr = params["sex_ratio_at_birth"]
+    emigration = flows.emigration(params, window, xp)
+    hazards = counts = None
+    weights = pattern = None
+    if not counterfactual:
+        hazards = causes.by_year(params, window, window.hazard_causes, xp)
+        counts = causes.by_year(params, window, causes.count_order(window), xp)
+        weights, pattern = causes.hazard_weights(window), causes.patterns(window)
+    n_prop = 0 if counterfactual else len(window.proportional_causes)
+    if xp is not np:
+        if counterfactual or detail:
+            raise ValueError("the PyTensor path computes the actual account only")
+        return _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration)
+
+    const = cohort.StepConstants(inputs.schedule, sr / (1.0 + sr), weights, pattern, n_prop)
+    P = P0
+    populations, steps = [P0], []
+    for i in range(len(window.years)):
+        step = cohort.year_step(
+            P,
+            S[..., i, :, :],
+            S_birth[..., i, :],
+            tfr[..., i],
+            tfr_base[..., i],
+            None if hazards is None else hazards[..., i, :],
+            None if counts is None else counts[..., i, :],
+            None if emigration is None else emigration[..., i],
+            const,
+            detail=detail,
+        )
+        steps.append(step)
+        P = step.flows.end
+        populations.append(P)
+    flows_ = [s.flows for s in steps]
+    out = {
+        "population": np.stack(populations, axis=-3),
+        "births": np.stack([f.births for f in flows_], axis=-1),
+        "deaths": np.stack([cohort.total_deaths(f) for f in flows_], axis=-1),
+        "baseline_births": np.stack([s.baseline_births for s in steps], axis=-1),
+        "initial": P0,
+        "flows": flows_,
+    }
+    if not counterfactual:
+        hazard_totals = None
+        if hazards is not None:
+            hazard_totals = np.stack([s.hazard_totals for s in steps], axis=-1)  # [..., h, year]
+        out["excess"] = _in_window_order(
+            window, hazard_totals, None if counts is None else np.moveaxis(counts, -1, -2), np
+        )
+        if detail:
+            out["deaths_by_sex"] = np.stack([cohort.deaths_by_sex(f) for f in flows_], axis=-2)
+            h_age = c_age = None
+            if hazards is not None:
+                h_age = np.stack([s.hazard_by_age for s in steps], axis=-3)
+            if counts is not None:
+                c_age = np.stack([f.cause_deaths for f in flows_], axis=-3)
+            out["excess_by_age"] = _in_window_order(window, h_age, c_age, np, axis=-4)
+    return out
+
+
+def _in_window_order(window: Window, hazard, count, xp, axis: int = -2):
+    """Stack per-cause arrays (hazard causes from ``hazard``, count causes from ``count``,
+    both with the cause on ``axis``) in the window's cause order."""
+    hazard_index = {c.name: i for i, c in enumerate(window.hazard_causes)}
+    count_index = {c.name: i for i, c in enumerate(causes.count_order(window))}
+    parts = []
+    for c in window.causes:
+        if c.name in hazard_index:
+            parts.append(xp.take(hazard, hazard_index[c.name], axis=axis))
+        else:
+            parts.append(xp.take(count, count_index[c.name], axis=axis))
+    return xp.stack(parts, axis=axis)
+
+
+def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration):
+    """The model's path: the year loop as one ``pytensor.scan`` over :func:`cohort.year_step`
+    (one compiled step instead of one unrolled copy a year: much faster to compile)."""
+    import pytensor
+    import pytensor.tensor as pt
+
+    weights = causes.hazard_weights(window)
+    pattern = causes.patterns(window)
+    n_prop = len(window.proportional_causes)
+    schedule = pt.as_tensor(inputs.schedule)
+    weights_t = None if weights is None else pt.as_tensor(weights)
+    pattern_t = None if pattern is None else pt.as_tensor(pattern)
+    optional = {"hazards": hazards, "counts": counts, "emigration": emigration}
+    present = [k for k, v in optional.items() if v is not None]
+
+    def step(S_t, Sb_t, tfr_t, tfr_base_t, *rest):
+        seq = dict(zip(present, rest[: len(present)], strict=True))
+        P, male_share = rest[len(present) :]
+        const = cohort.StepConstants(schedule, male_share, weights_t, pattern_t, n_prop)
+        r = cohort.year_step(
+            P,
+            S_t,
+            Sb_t,
+            tfr_t,
+            tfr_base_t,
+            seq.get("hazards"),
+            seq.get("counts"),
+            seq.get("emigration"),
+            const,
+        )
+        hazard_totals = r.hazard_totals if r.hazard_totals is not None else pt.zeros((0,))
+        f = r.flows
+        return f.end, f.births, cohort.total_deaths(f), hazard_totals, r.baseline_births
+
+    (pops, births, deaths, hazard_totals, baseline_births) = pytensor.scan(
+        step,
+        sequences=[S, S_birth, tfr, tfr_base, *(optional[k] for k in present)],
+        outputs_info=[P0, None, None, None, None],
+        non_sequences=[sr / (1.0 + sr)],
+        return_updates=False,
+    )
+    return {
+        "population": pt.concatenate([P0[None], pops], axis=0),
+        "births": births,
+        "deaths": deaths,
+        "baseline_births": baseline_births,
+        "excess": _in_window_order(
+            window,
+            None if hazards is None else hazard_totals.T,
+            None if counts is None else counts.T,
+            pt,
+        ),
+        "initial": P0,
+        "flows": None,
+    }

@@ -1,0 +1,100 @@
+"""Build the PyMC model of a window: ``build_model(observations, window, scenario)``.
+
+The model's components (:mod:`.components`) declare their priors; the scenario is
+validated against them (:meth:`~stalin_mortality.scenarios.Scenario.resolve`); the account's
+parameters drive :func:`.account.simulate` (one ``pytensor.scan``); the observation
+components add the likelihood of each source.  Quantities kept in the trace are few:
+everything else is computed draw by draw by :mod:`stalin_mortality.estimands`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from ..constants import SEXES
+from ..priors import PriorSpec, create_variable
+from ..scenarios import Scenario
+from ..window import N_AGES, Window
+from . import account
+from .components import ACCOUNT, OBSERVATION, prior_specs
+
+
+@dataclass
+class BuildContext:
+    """What the components see while adding themselves to the model."""
+
+    window: Window
+    inputs: account.Inputs
+    specs: dict[str, PriorSpec]
+    priors: dict
+    params: dict = field(default_factory=dict)
+    out: dict | None = None
+
+    def create(self, name: str):
+        """The model variable of a declared prior (created on first use)."""
+        if name not in self.params:
+            self.params[name] = create_variable(self.specs[name], self.priors[name])
+        return self.params[name]
+
+
+def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
+    out = {
+        "sex": list(SEXES),
+        "age": np.arange(N_AGES),
+        "age_group": window.age_group_labels,
+        "year": window.years,
+        "date": window.dates,
+        "cause": window.cause_names,
+    }
+    for c in window.causes:
+        out[f"{c.name}_year"] = c.year_list
+    for d in window.deviations:
+        out[f"{d.name}_year"] = d.year_list
+    for s in window.registration:
+        if s.kind == "events":
+            out[f"registration_year{s.completeness_suffix}"] = s.year_list
+    return out
+
+
+def build_model(
+    observations: xr.Dataset,
+    window: Window,
+    scenario: Scenario,
+    inputs: account.Inputs | None = None,
+) -> pm.Model:
+    """Build the cohort-component model of ``window``.
+
+    Parameters
+    ----------
+    observations : xarray.Dataset
+        From :func:`stalin_mortality.load_observations`.
+    window : Window
+        From :func:`stalin_mortality.load_window`.
+    scenario : Scenario
+        Priors, from :func:`stalin_mortality.load_scenario`; validated against the
+        window's components (an unknown prior name is a ``ScenarioError``).
+    inputs : Inputs, optional
+        Use these instead of ``make_inputs(observations, window)`` (e.g. simulated
+        observations in the recovery and calibration tests).
+    """
+    inputs = inputs or account.make_inputs(observations, window)
+    specs = prior_specs(window)
+    ctx = BuildContext(window, inputs, specs, scenario.resolve(specs))
+    with pm.Model(coords=coords(window, specs)) as model:
+        for name in prior_specs(window, ACCOUNT):
+            ctx.create(name)
+        out = ctx.out = account.simulate(ctx.params, inputs, window)
+        pm.Deterministic("excess_deaths", out["excess"], dims=("cause", "year"))
+        pm.Deterministic("births", out["births"], dims="year")
+        pm.Deterministic("lost_births", out["baseline_births"] - out["births"], dims="year")
+        pm.Deterministic("population_total", out["population"].sum(axis=(-2, -1)), dims="date")
+        pm.Deterministic(
+            f"undercount_{window.initial_census.year}", (out["initial"] - inputs.initial).sum()
+        )
+        for component in OBSERVATION:
+            component.add(ctx)
+    return model

@@ -1,0 +1,196 @@
+"""Tables and figures of a run, from its saved draws only (no resampling, no ``data/``).
+
+Every table is written as CSV (full precision), Markdown and LaTeX with the interval
+stated; every figure as PNG and PDF with a CSV of the plotted numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from . import plots, report
+from .constants import INTERVAL_KIND, INTERVAL_PROB
+from .estimands import LADDER, rung_labels
+from .window import Window
+
+SUMMARY_FILE = "summary"
+CLAIMS_NOTE = (
+    "Published claims against the matching posterior quantity: posterior probability that "
+    "the quantity is at least the claimed figure. comparable = the claim's period lies "
+    "inside {lo}-{hi}; otherwise only the overlap is modelled."
+)
+
+
+def _period(ds: xr.Dataset, name: str, lo: int, hi: int, **sel) -> xr.DataArray:
+    return ds[name].sel(year=slice(lo, hi), **sel).sum("year")
+
+
+def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArray, str]]:
+    """(quantity, draws by chain and draw, unit) of the headline table."""
+    lo, hi = window.period
+    rows = [
+        (f"excess deaths {lo}-{hi}: {c}", _period(ds, "excess_deaths", lo, hi, cause=c), "persons")
+        for c in window.cause_names
+    ]
+    labels = rung_labels(window)
+    rows += [
+        (f"ladder {r.rung} ({lo}-{hi}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
+        for r in LADDER
+    ]
+    rows.append((f"lost births {lo}-{hi}", _period(ds, "lost_births", lo, hi), "persons"))
+    censuses = [c.year for c in window.observed_censuses]
+    rows += [
+        (f"population shortfall 1 Jan {y}", ds["population_shortfall"].sel(date=y), "persons")
+        for y in censuses
+    ]
+    rows += [
+        (f"true population 1 Jan {y}", ds["population"].sel(date=y), "persons") for y in censuses
+    ]
+    for c in window.observed_censuses:
+        if c.padding and f"padding_{c.year}" in ds:
+            rows.append(
+                (
+                    f"{c.year} census padding (persons added)",
+                    ds[f"padding_{c.year}_persons"],
+                    "persons",
+                )
+            )
+            rows.append((f"{c.year} census padding (share)", ds[f"padding_{c.year}"], "percent"))
+    y0 = window.initial_census.year
+    rows += [
+        (f"{y0} census undercount (persons)", ds[f"undercount_{y0}"], "persons"),
+        (
+            f"crude death rate {window.first_year}",
+            ds["crude_death_rate"].sel(year=window.first_year),
+            "per_1000",
+        ),
+        (f"total fertility rate {window.first_year}", ds["tfr"].sel(year=window.first_year), ""),
+    ]
+    return rows
+
+
+def rows_table(rows, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB):
+    """(table, units) of (quantity, draws, unit) rows."""
+    table = pd.DataFrame([{"quantity": q, **report.summarise(v, kind, prob)} for q, v, _ in rows])
+    return table, {q: u for q, _, u in rows}
+
+
+def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
+    """Every table of a run: stem -> (table, units, title)."""
+    headline = headline if headline is not None else headline_rows(ds, window)
+    lo_w, hi_w = window.period
+    out = {SUMMARY_FILE: (*rows_table(headline), "Headline estimands")}
+    rows = [
+        (f"{c}, {lo}-{hi}", _period(ds, "excess_deaths", lo, hi, cause=c), "persons")
+        for c in window.cause_names
+        for lo, hi in window.table_periods
+    ]
+    out["excess_deaths_by_cause_period"] = (*rows_table(rows), "Excess deaths by cause and period")
+    rows = [
+        (f"{c.name}, {y}", ds["excess_deaths"].sel(cause=c.name, year=y), "persons")
+        for c in window.causes
+        for y in c.year_list
+    ]
+    out["excess_deaths_by_cause_year"] = (*rows_table(rows), "Excess deaths by cause and year")
+    rows = [
+        (f"{c}, {s}", ds["excess_deaths_by_sex"].sel(cause=c, sex=s), "persons")
+        for c in window.cause_names
+        for s in ("male", "female")
+    ]
+    out["excess_deaths_by_sex"] = (
+        *rows_table(rows),
+        f"Excess deaths {lo_w}-{hi_w} by cause and sex",
+    )
+    rows = [
+        (
+            f"{c}, {s}, {g}",
+            ds["excess_deaths_by_age_group"].sel(cause=c, sex=s, age_group=g),
+            "persons",
+        )
+        for c in window.cause_names
+        for s in ("male", "female")
+        for g in window.age_group_labels
+    ]
+    out["excess_deaths_by_age_group"] = (
+        *rows_table(rows),
+        f"Excess deaths {lo_w}-{hi_w} by cause, sex and age at the start of the year",
+    )
+    rows = [(f"lost births {y}", ds["lost_births"].sel(year=y), "persons") for y in window.years]
+    rows.append((f"lost births {lo_w}-{hi_w}", ds["lost_births"].sum("year"), "persons"))
+    out["lost_births"] = (*rows_table(rows), "Lost births by year (baseline minus actual births)")
+    labels = rung_labels(window)
+    rows = [
+        (f"ladder {r.rung}: {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
+        for r in LADDER
+    ]
+    out["ladder"] = (*rows_table(rows), f"Definition ladder, {lo_w}-{hi_w}")
+    rows = [r for r in headline if "census" in r[0] or "population" in r[0]]
+    out["census"] = (*rows_table(rows), "Census padding, undercount and population shortfall")
+    rows = [(f"TFR {y}", ds["tfr"].sel(year=y), "") for y in window.years]
+    out["tfr"] = (*rows_table(rows), "Total fertility rate by year")
+    return out
+
+
+def write_outputs(run, directory: Path) -> list[Path]:
+    """All tables and figures of ``run`` into ``directory``, from its draws only."""
+    directory = Path(directory)
+    window, scenario = run.window, run.scenario.name
+    post = run.estimands()
+    prior = run.estimands("prior") if "prior" in run.tree.children else None
+    paths = []
+    headline = headline_rows(post, window)
+    for stem, (table, units, title) in tables_for(post, window, headline).items():
+        paths += report.write_table(
+            table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units
+        )
+    if prior is not None:
+        prior_rows = {q: v for q, v, _ in headline_rows(prior, window)}
+        rows = []
+        for q, v, u in headline:
+            rows.append((f"posterior: {q}", v, u))
+            rows.append((f"prior: {q}", prior_rows[q], u))
+        table, units = rows_table(rows)
+        paths += report.write_table(
+            table,
+            directory / "tables",
+            "prior_posterior",
+            f"Prior and posterior of the headline estimands, scenario '{scenario}'",
+            units,
+        )
+    claims = run.claims()
+    claims_path = directory / "tables" / "claims.csv"
+    with open(claims_path, "w", encoding="utf-8", newline="") as fh:
+        lo, hi = window.period
+        fh.write(f"# {CLAIMS_NOTE.format(lo=lo, hi=hi)}\n")
+        claims.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
+    paths.append(claims_path)
+
+    figdir = directory / "figures"
+    figures = [
+        ("excess_deaths_by_cause_year", plots.plot_excess_by_year, {"estimands": post}),
+        ("ladder_claims", plots.plot_ladder, {"estimands": post, "claims": claims}),
+        (
+            "population_vs_census",
+            plots.plot_pyramids,
+            {"estimands": post, "observed": run.inputs.census_observed},
+        ),
+        ("tfr", plots.plot_tfr, {"estimands": post}),
+    ]
+    if prior is not None:
+        figures.append(
+            ("prior_vs_posterior", plots.plot_prior_posterior, {"prior": prior, "posterior": post})
+        )
+    figures.append(("diagnostics", plots.plot_diagnostics, {"tree": run.tree}))
+    for stem, fn, kwargs in figures:
+        fig = fn(**kwargs, window=window, scenario=scenario)
+        data = getattr(plots, f"{fn.__name__[len('plot_') :]}_data")(**kwargs, window=window)
+        paths += plots.save_figure(fig, figdir, stem, data)
+    return paths
+
+
+def headline(directory: Path) -> pd.DataFrame:
+    """The headline table of a results folder, as written."""
+    return pd.read_csv(Path(directory) / "tables" / f"{SUMMARY_FILE}.csv", comment="#")

@@ -1,0 +1,171 @@
+"""Prior declarations: what each model component says about the priors it owns.
+
+A component declares each prior it needs as a :class:`PriorSpec`: its (templated) name, the
+default distribution and parameters, what it means and its source, its units, its
+*support* (``real``, ``positive`` or ``probability``: declared, never guessed from the
+name) and, for a vector prior, the dimension and length.  A scenario overrides priors by
+name (:mod:`stalin_mortality.scenarios`); :func:`checked_prior` validates an override against
+its declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymc as pm
+from pymc_extras.prior import Prior
+
+from .exceptions import ScenarioError
+
+SUPPORTS = ("real", "positive", "probability")
+#: Parameters that must be strictly positive, whatever the distribution.
+POSITIVE_PARAMETERS = {"sigma", "tau", "alpha", "beta", "lam", "nu", "b", "kappa", "sd"}
+#: Continuous distributions whose support is the positive half-line.
+POSITIVE_DISTRIBUTIONS = {
+    "LogNormal",
+    "HalfNormal",
+    "HalfCauchy",
+    "HalfStudentT",
+    "Gamma",
+    "InverseGamma",
+    "Exponential",
+    "Weibull",
+    "ChiSquared",
+}
+#: Distributions on [0, 1].
+UNIT_DISTRIBUTIONS = {"Beta", "Kumaraswamy"}
+BOUNDED = {"TruncatedNormal", "Uniform"}
+
+
+@dataclass(frozen=True)
+class PriorSpec:
+    """A prior a component owns (see the module docstring)."""
+
+    name: str
+    distribution: str
+    parameters: dict
+    description: str
+    support: str = "real"
+    units: str = ""
+    dim: str | None = None  # vector prior: one value per element of this dimension
+    size: int | None = None
+    component: str = ""
+
+    def default(self) -> Prior:
+        return checked_prior(
+            self, {"distribution": self.distribution, **self.parameters}, "defaults"
+        )
+
+    def as_row(self) -> dict:
+        """One row of the prior catalogue."""
+        params = ", ".join(
+            f"{k}={np.asarray(v).tolist()}" for k, v in sorted(self.parameters.items())
+        )
+        return {
+            "name": self.name,
+            "component": self.component,
+            "distribution": f"{self.distribution}({params})",
+            "support": self.support,
+            "units": self.units,
+            "length": self.size or 1,
+            "description": " ".join(self.description.split()),
+        }
+
+
+def _numbers(name: str, key: str, value, where: str):
+    values = value if isinstance(value, list) else [value]
+    if not values or any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        raise ScenarioError(
+            f"{where}: prior '{name}': parameter '{key}' must be a number or a list of "
+            f"numbers (one per year), got {value!r}"
+        )
+    if not all(np.isfinite(values)):
+        raise ScenarioError(f"{where}: prior '{name}': parameter '{key}' must be finite")
+    return values
+
+
+def _check_support(spec: PriorSpec, dist: str, params: dict, where: str) -> None:
+    """The prior's support must lie inside what the parameter can be."""
+    name, support = spec.name, spec.support
+    lower, upper = params.get("lower"), params.get("upper")
+    if support == "probability":
+        if dist in UNIT_DISTRIBUTIONS:
+            return
+        if dist in BOUNDED and lower is not None and upper is not None:
+            if np.all(np.asarray(lower) >= 0) and np.all(np.asarray(upper) <= 1):
+                return
+            raise ScenarioError(
+                f"{where}: prior '{name}' is a probability: its bounds must lie in [0, 1], "
+                f"got lower={lower}, upper={upper}"
+            )
+        raise ScenarioError(
+            f"{where}: prior '{name}' is a probability: use Beta, or TruncatedNormal/Uniform "
+            f"with lower and upper inside [0, 1] (got {dist})"
+        )
+    if support == "positive":
+        if dist in POSITIVE_DISTRIBUTIONS or dist in UNIT_DISTRIBUTIONS:
+            return
+        if dist in BOUNDED and lower is not None and np.all(np.asarray(lower) >= 0):
+            return
+        raise ScenarioError(
+            f"{where}: prior '{name}' is positive ({spec.units or 'no units'}): use a "
+            f"distribution on the positive half-line, e.g. LogNormal (got {dist})"
+        )
+
+
+def checked_prior(spec: PriorSpec, raw: dict, where: str) -> Prior:
+    """Turn ``{"distribution": ..., **parameters}`` into a :class:`Prior` checked against its
+    declaration: known continuous distribution, finite numbers, positive scales, the
+    declared support, and one value per element for a vector prior."""
+    name = spec.name
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: prior '{name}' must be a table, got {raw!r}")
+    params = dict(raw)
+    dist = params.pop("distribution", None)
+    if dist is None:
+        raise ScenarioError(f"{where}: prior '{name}' has no 'distribution'")
+    cls = getattr(pm, str(dist), None)
+    if not isinstance(cls, type) or not hasattr(cls, "dist"):
+        raise ScenarioError(f"{where}: prior '{name}': unknown distribution '{dist}'")
+    if issubclass(cls, pm.Discrete):
+        raise ScenarioError(
+            f"{where}: prior '{name}': {dist} is discrete; the parameter is continuous"
+        )
+    for key, value in params.items():
+        values = _numbers(name, key, value, where)
+        if key in POSITIVE_PARAMETERS and min(values) <= 0:
+            raise ScenarioError(
+                f"{where}: prior '{name}': parameter '{key}' must be positive, got {value}"
+            )
+        if isinstance(value, list):
+            if spec.size is None:
+                raise ScenarioError(
+                    f"{where}: prior '{name}' takes a single number for '{key}', not a list"
+                )
+            if len(value) != spec.size:
+                raise ScenarioError(
+                    f"{where}: prior '{name}' parameter '{key}' has {len(value)} values; it "
+                    f"needs one per {spec.dim} ({spec.size}) or a single number"
+                )
+            params[key] = np.asarray(value, dtype=float)
+        else:
+            params[key] = float(value)
+    if "lower" in params and "upper" in params and np.any(params["lower"] >= params["upper"]):
+        raise ScenarioError(f"{where}: prior '{name}': lower must be below upper")
+    _check_support(spec, dist, params, where)
+    try:
+        cls.dist(**params)
+    except (TypeError, ValueError) as err:
+        raise ScenarioError(
+            f"{where}: prior '{name}': {dist}({params}) is invalid: {err}"
+        ) from None
+    return Prior(dist, **params)
+
+
+def create_variable(spec: PriorSpec, prior: Prior):
+    """Add the prior to the model in context (a vector prior along ``spec.dim``)."""
+    if spec.dim is None:
+        return prior.create_variable(spec.name)
+    dist = getattr(pm, prior.distribution)
+    return dist(spec.name, **prior.parameters, dims=spec.dim, shape=(spec.size,))

@@ -1,0 +1,257 @@
+"""A fitted run of a window, self-contained: :func:`run`, :class:`Run`, :func:`load_run`.
+
+A saved run (``posterior.nc`` and ``manifest.json`` in a results folder) carries everything
+needed to recompute every estimand, table and figure: the draws, the observations it was
+fitted to, the account's inputs, the published claims it was compared with, and the window
+and scenario as text.  ``report`` never reads the current ``data/``; if it changed since,
+that is reported, not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from . import inference
+from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
+from .data import load_tables, observations_from
+from .exceptions import ConvergenceError, ResultsError
+from .model import account
+from .model.build import build_model
+from .scenarios import Scenario, load_scenario, scenario_from_text
+from .window import Window, load_window, window_from_text
+
+STUDY = "engine"
+#: Groups of ``posterior.nc`` that make a run self-contained (beside the ArviZ groups).
+SELF_CONTAINED = ("observations", "inputs", "published_claims")
+
+
+@dataclass
+class Run:
+    """A fitted (or loaded) run: the draws, and everything they were computed from."""
+
+    tree: xr.DataTree
+    window: Window
+    scenario: Scenario
+    inputs: account.Inputs
+    published_claims: pd.DataFrame
+    manifest: dict
+    observations: xr.Dataset | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def diagnostics(self) -> inference.Diagnostics:
+        return inference.Diagnostics(**self.manifest["diagnostics"])
+
+    @property
+    def status(self) -> str:
+        return self.manifest.get("status", "ok")
+
+    def estimands(self, group: str = "posterior") -> xr.Dataset:
+        """Every estimand of ``group`` (``posterior`` or ``prior``), by chain and draw."""
+        from .estimands import compute
+
+        if group not in self._cache:
+            if group not in self.tree.children:
+                raise ResultsError(f"this run has no {group} draws")
+            self._cache[group] = compute(self.tree, self.inputs, self.window, group)
+        return self._cache[group]
+
+    def summary(self, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> pd.DataFrame:
+        """The headline table: mean, median and the stated interval of each quantity."""
+        from .outputs import headline_rows, rows_table
+
+        return rows_table(headline_rows(self.estimands(), self.window), kind, prob)[0]
+
+    def claims(self) -> pd.DataFrame:
+        """Every published claim against the matching posterior quantity."""
+        from .estimands import claims_table
+
+        return claims_table(self.estimands(), self.published_claims, self.window)
+
+    def save(self, path: str | Path, force: bool = False) -> Path:
+        """Write the run (posterior, manifest, tables, figures) to the folder ``path``,
+        atomically: a temporary folder beside it is renamed into place when complete."""
+        return write_run(self, Path(path), force=force)
+
+
+def run(
+    window: str | Path | Window = DEFAULT_WINDOW,
+    *,
+    scenario: str | Path | Scenario = "default",
+    seed: int = DEFAULT_SEED,
+    config: inference.SamplerConfig | None = None,
+    observations: xr.Dataset | None = None,
+    accept_failed_gate: bool = False,
+    quick: bool = False,
+    **sampler,
+) -> Run:
+    """Fit a window with a scenario; return the :class:`Run`.
+
+    ``sampler`` keywords (``draws``, ``tune``, ``chains``, ``progressbar`` ...) override
+    the :class:`~stalin_mortality.inference.SamplerConfig` defaults; ``quick`` uses a smoke
+    test's settings (2 chains x 200 draws) and marks the run as such.  Raises
+    :class:`~stalin_mortality.exceptions.ConvergenceError` (with the run as ``.result``)
+    when the convergence gate fails, unless ``accept_failed_gate``.
+    """
+    win = window if isinstance(window, Window) else load_window(window)
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    checksums = {}
+    if observations is None:
+        tables = load_tables()
+        observations = observations_from(tables)
+        claims = tables["published_claims.csv"]
+        checksums = tables.checksums
+    else:
+        claims = load_tables()["published_claims.csv"]
+        checksums = dict(
+            kv.split("=", 1) for kv in observations.attrs.get("data_checksums", "").split(";") if kv
+        )
+    config = config or (inference.SamplerConfig.quick() if quick else inference.SamplerConfig())
+    for key, value in sampler.items():
+        if not hasattr(config, key):
+            raise TypeError(f"unknown sampler setting '{key}'")
+        setattr(config, key, value)
+    inputs = account.make_inputs(observations, win)
+    model = build_model(observations, win, sc, inputs=inputs)
+    tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model, win))
+    diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
+    manifest = {
+        "study": STUDY,
+        "window": win.name,
+        "scenario": sc.to_dict(),
+        "priors_used": [v.name for v in model.free_RVs],
+        "data_checksums": checksums,
+        "seed": seed,
+        "sampler": json.loads(tree.attrs["sampler"]),
+        "quick": bool(quick),
+        "timing_seconds": {
+            "prior": tree.attrs.get("prior_seconds"),
+            "sampling": tree.attrs.get("sampling_seconds"),
+            "draws": tree.attrs.get("draws_seconds"),
+        },
+        "diagnostics": asdict(diagnostics),
+        "interval": {"prob": INTERVAL_PROB, "kind": INTERVAL_KIND},
+        "versions": inference.versions(),
+        "status": "ok" if diagnostics.passed else "failed_diagnostics",
+    }
+    result = Run(tree, win, sc, inputs, claims.reset_index(drop=True), manifest, observations)
+    if not diagnostics.passed and not accept_failed_gate:
+        raise ConvergenceError(
+            "convergence gate failed: " + "; ".join(diagnostics.failures), result=result
+        )
+    return result
+
+
+def prior_var_names(model, window: Window) -> list[str]:
+    """The prior group holds the free parameters only; everything else follows from them."""
+    return [v.name for v in model.free_RVs]
+
+
+def diagnostic_vars(model, window: Window) -> list[str]:
+    """Every free parameter and the headline deterministics."""
+    names = [v.name for v in model.free_RVs]
+    names += ["excess_deaths", "lost_births", f"undercount_{window.initial_census.year}"]
+    names += [f"padding_{c.year}_persons" for c in window.observed_censuses if c.padding]
+    return names
+
+
+# ---------------------------------------------------------------------------------------
+# Saving and loading
+# ---------------------------------------------------------------------------------------
+
+
+def claims_dataset(claims: pd.DataFrame) -> xr.Dataset:
+    df = claims.copy()
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].fillna("").astype(str)
+    return xr.Dataset.from_dataframe(df.reset_index(drop=True).rename_axis("claim_row"))
+
+
+def claims_frame(ds: xr.Dataset) -> pd.DataFrame:
+    df = ds.to_dataframe().reset_index(drop=True)
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].astype(str).replace({"": np.nan})
+    return df
+
+
+def to_tree(r: Run) -> xr.DataTree:
+    """The run as one DataTree: the ArviZ groups plus the self-contained groups."""
+    tree = r.tree.copy()
+    tree["inputs"] = xr.DataTree(r.inputs.to_dataset())
+    tree["published_claims"] = xr.DataTree(claims_dataset(r.published_claims))
+    if r.observations is not None:
+        tree["observations"] = xr.DataTree(r.observations)
+    tree.attrs["window_text"] = r.window.text
+    tree.attrs["window_name"] = r.window.name
+    tree.attrs["scenario_text"] = r.scenario.text
+    tree.attrs["scenario_name"] = r.scenario.name
+    return tree
+
+
+def write_run(r: Run, out: Path, force: bool = False) -> Path:
+    """Save ``r`` with its tables and figures into ``out`` (see :meth:`Run.save`)."""
+    from .outputs import write_outputs
+
+    check_output_folder(out, force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        to_tree(r).to_netcdf(tmp / inference.POSTERIOR_FILE, engine="h5netcdf")
+        inference.write_manifest(tmp, r.manifest)
+        write_outputs(r, tmp)
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def check_output_folder(out: Path, force: bool) -> None:
+    """Refuse, before any sampling, a results folder that cannot be written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ResultsError(f"{out} exists and is not a folder")
+    if out.exists() and not force:
+        raise ResultsError(f"{out} exists; pass --force to overwrite it")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ResultsError(f"cannot create {out.parent}: {err}") from None
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise ResultsError(f"cannot write to {out.parent}: permission denied")
+
+
+def load_run(path: str | Path) -> Run:
+    """Load a saved run; needs nothing but the results folder."""
+    tree, manifest = inference.load(Path(path))
+    missing = [g for g in ("inputs", "published_claims") if g not in tree.children]
+    if missing or "window_text" not in tree.attrs:
+        raise ResultsError(
+            f"{path}: not a self-contained result (missing {', '.join(missing) or 'window'}); "
+            "it was written by an older version: run it again"
+        )
+    window = window_from_text(tree.attrs["window_text"], f"{path} (saved window)")
+    scenario = scenario_from_text(
+        tree.attrs.get("scenario_text", ""), tree.attrs.get("scenario_name", "saved")
+    )
+    inputs = account.Inputs.from_dataset(tree["inputs"].to_dataset())
+    claims = claims_frame(tree["published_claims"].to_dataset())
+    obs = tree["observations"].to_dataset() if "observations" in tree.children else None
+    arviz = xr.DataTree.from_dict(
+        {k: tree[k].to_dataset() for k in tree.children if k not in SELF_CONTAINED}
+    )
+    arviz.attrs.update(tree.attrs)
+    return Run(arviz, window, scenario, inputs, claims, manifest, obs)

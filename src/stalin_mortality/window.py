@@ -1,0 +1,445 @@
+"""Windows: the period an account covers, as data (``models/windows/<name>.toml``).
+
+A window names its first and last projection year (states run from 1 January of the first
+year to 1 January after the last), each census and its role, the causes of excess death
+(kind, years, age-sex pattern, tags, default prior), the crisis episodes of fertility, the
+flows, and the registered and archival series it observes.  The maths is Python
+(:mod:`stalin_mortality.model`); nothing outside the window files names a window's years.
+
+Loading validates the file into frozen dataclasses (:class:`Window`, :class:`CauseSpec`,
+:class:`CensusSpec`, ...); a problem is a :class:`~stalin_mortality.exceptions.WindowError`
+naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .constants import MAX_AGE, WINDOW_DIR
+from .exceptions import WindowError
+
+N_AGES = MAX_AGE + 1
+CAUSE_KINDS = ("hazard", "count")
+#: Tags a cause may carry.  ``regime`` causes make up the definition ladder, rung by rung
+#: through ``executions``, ``custodial`` and ``famine`` (any other regime cause enters at
+#: rung 4); ``war`` and ``residual`` causes are never inside a regime rung.
+CAUSE_TAGS = ("regime", "executions", "custodial", "famine", "war", "residual", "other")
+CENSUS_ROLES = ("initial", "observed")
+FLOW_KINDS = ("emigration",)
+REGISTRATION_KINDS = ("rates", "events")
+#: A prior table's keys other than the distribution's parameters.
+PRIOR_META = ("description", "units", "source", "support")
+
+
+@dataclass(frozen=True)
+class PriorDefault:
+    """A default prior stated in a window file: distribution, parameters and why."""
+
+    distribution: str
+    parameters: dict
+    description: str
+    units: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CauseSpec:
+    """A cause of excess death.
+
+    ``kind`` is ``hazard`` (baseline hazards ``-log S`` times ``1 + intensity[t] *
+    pattern[s, a]``) or ``count`` (deaths per year distributed in proportion to population
+    times ``pattern``, or to baseline deaths when ``pattern`` is ``None``).
+    """
+
+    name: str
+    label: str
+    kind: str
+    years: tuple[int, int]
+    tags: tuple[str, ...]
+    prior_name: str
+    prior: PriorDefault
+    pattern: np.ndarray | None = field(default=None, compare=False)  # [sex, age]
+    pattern_note: str = ""
+
+    @property
+    def year_list(self) -> np.ndarray:
+        return np.arange(self.years[0], self.years[1] + 1)
+
+    def has(self, tag: str) -> bool:
+        return tag in self.tags
+
+
+@dataclass(frozen=True)
+class CensusSpec:
+    """A census: ``initial`` (the starting population, corrected for its undercount) or
+    ``observed`` (a noisy count of the latent population on 1 January of ``year``)."""
+
+    year: int
+    role: str
+    padding: bool = False
+    army_ages: tuple[int, int] | None = None  # army counted separately, added to these men
+    undercount_young_ages: int = 2  # the initial census misses a share of ages 0..this
+
+
+@dataclass(frozen=True)
+class DeviationSpec:
+    """A crisis deviation of log TFR, one free value a year."""
+
+    name: str
+    years: tuple[int, int]
+    prior: PriorDefault
+
+    @property
+    def year_list(self) -> np.ndarray:
+        return np.arange(self.years[0], self.years[1] + 1)
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A migration flow: ``emigration`` removes its total evenly over its years, from every
+    age and sex in proportion to population."""
+
+    name: str
+    kind: str
+    years: tuple[int, int]
+    prior: PriorDefault
+
+    @property
+    def year_list(self) -> np.ndarray:
+        return np.arange(self.years[0], self.years[1] + 1)
+
+
+@dataclass(frozen=True)
+class RegistrationSpec:
+    """Registered births and deaths: ``rates`` (crude rates of ``years[0]``, compared with
+    the first projection year) or ``events`` (counts by year), each with a completeness."""
+
+    kind: str
+    years: tuple[int, int]
+    completeness_suffix: str
+
+    @property
+    def year_list(self) -> np.ndarray:
+        return np.arange(self.years[0], self.years[1] + 1)
+
+
+@dataclass(frozen=True)
+class ArchivalSpec:
+    """An archival series observed for a cause: rows of ``archival_counts.csv`` with this
+    ``measure`` whose years lie inside the cause's years."""
+
+    cause: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of the account (see the module docstring)."""
+
+    name: str
+    title: str
+    first_year: int
+    last_year: int
+    standard_life_table: str
+    fertility_schedule_years: tuple[int, int]
+    age_group_edges: tuple[int, ...]
+    table_periods: tuple[tuple[int, int], ...]
+    censuses: tuple[CensusSpec, ...]
+    causes: tuple[CauseSpec, ...]
+    deviations: tuple[DeviationSpec, ...]
+    flows: tuple[FlowSpec, ...]
+    registration: tuple[RegistrationSpec, ...]
+    archival: tuple[ArchivalSpec, ...]
+    text: str = field(default="", compare=False, repr=False)  # the file, saved with results
+    path: str = ""
+
+    # ---- derived, nothing stored twice ----
+    @property
+    def years(self) -> np.ndarray:
+        """Projection years."""
+        return np.arange(self.first_year, self.last_year + 1)
+
+    @property
+    def dates(self) -> np.ndarray:
+        """1 January of each year of the state, first year to the year after the last."""
+        return np.arange(self.first_year, self.last_year + 2)
+
+    @property
+    def period(self) -> tuple[int, int]:
+        return (self.first_year, self.last_year)
+
+    @property
+    def initial_census(self) -> CensusSpec:
+        return next(c for c in self.censuses if c.role == "initial")
+
+    @property
+    def observed_censuses(self) -> tuple[CensusSpec, ...]:
+        return tuple(c for c in self.censuses if c.role == "observed")
+
+    @property
+    def cause_names(self) -> list[str]:
+        return [c.name for c in self.causes]
+
+    def cause(self, name: str) -> CauseSpec:
+        for c in self.causes:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def hazard_causes(self) -> tuple[CauseSpec, ...]:
+        return tuple(c for c in self.causes if c.kind == "hazard")
+
+    @property
+    def count_causes(self) -> tuple[CauseSpec, ...]:
+        """Count causes with a fixed age-sex pattern."""
+        return tuple(c for c in self.causes if c.kind == "count" and c.pattern is not None)
+
+    @property
+    def proportional_causes(self) -> tuple[CauseSpec, ...]:
+        """Count causes distributed in proportion to baseline deaths."""
+        return tuple(c for c in self.causes if c.kind == "count" and c.pattern is None)
+
+    @property
+    def age_group_labels(self) -> list[str]:
+        e = self.age_group_edges
+        return [f"{a}-{b - 1}" for a, b in zip(e[:-1], e[1:], strict=True)] + [f"{e[-1]}+"]
+
+    def group_ages(self, x, xp=np):
+        """Sum single ages ``[..., age]`` into the window's age groups (last one open)."""
+        e = self.age_group_edges
+        parts = [x[..., a:b].sum(axis=-1) for a, b in zip(e[:-1], e[1:], strict=True)]
+        parts.append(x[..., e[-1] :].sum(axis=-1))
+        return xp.stack(parts, axis=-1)
+
+    def index(self, year: int) -> int:
+        """Position of a projection year (or a 1 January date) in :attr:`years`/:attr:`dates`."""
+        return int(year) - self.first_year
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and validation
+# ---------------------------------------------------------------------------------------
+
+
+def list_windows(directory: Path = WINDOW_DIR) -> list[str]:
+    return sorted(p.stem for p in Path(directory).glob("*.toml"))
+
+
+def load_window(name_or_path: str | Path = "1927_1939", directory: Path = WINDOW_DIR) -> Window:
+    """Load and validate a window by name (a file in ``models/windows/``) or by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = Path(directory) / f"{name_or_path}.toml"
+        if not path.is_file():
+            raise WindowError(
+                f"unknown window '{name_or_path}'; known: {', '.join(list_windows(directory))}"
+            )
+    if not path.is_file():
+        raise WindowError(f"{path}: window file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise WindowError(f"{path}: cannot be read: {err}") from None
+    return window_from_text(text, str(path))
+
+
+def window_from_text(text: str, where: str = "<window>") -> Window:
+    """Parse and validate a window file's text (as saved with a result)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise WindowError(f"{where}: not valid TOML: {err}") from None
+    return _Parser(raw, where).window(text)
+
+
+class _Parser:
+    def __init__(self, raw: dict, where: str):
+        self.raw, self.where = raw, where
+
+    def fail(self, entry: str, problem: str):
+        raise WindowError(f"{self.where}: {entry}: {problem}")
+
+    def get(self, table: dict, key: str, entry: str, kind=None, default=...):
+        if key not in table:
+            if default is ...:
+                self.fail(entry, f"missing '{key}'")
+            return default
+        value = table[key]
+        if kind is not None and not isinstance(value, kind) or isinstance(value, bool):
+            self.fail(entry, f"'{key}' must be {getattr(kind, '__name__', kind)}, got {value!r}")
+        return value
+
+    def years(self, table: dict, entry: str, first: int, last: int, key="years"):
+        value = self.get(table, key, entry, list)
+        if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
+            self.fail(entry, f"'{key}' must be [first, last] years, got {value!r}")
+        if value[0] < first or value[1] > last:
+            self.fail(entry, f"years {value} lie outside the window {first}-{last}")
+        return (int(value[0]), int(value[1]))
+
+    def prior(self, table: dict, entry: str) -> PriorDefault:
+        spec = dict(self.get(table, "prior", entry, dict))
+        dist = spec.pop("distribution", None)
+        if not isinstance(dist, str):
+            self.fail(entry, "its prior needs a 'distribution'")
+        meta = {k: str(spec.pop(k, "")) for k in PRIOR_META}
+        if not meta["description"]:
+            self.fail(entry, "its prior needs a 'description' (what it means and its source)")
+        return PriorDefault(dist, spec, meta["description"], meta["units"], meta["source"])
+
+    def pattern(self, table: dict, entry: str) -> tuple[np.ndarray | None, str]:
+        spec = table.get("pattern")
+        if spec == "baseline":
+            return None, "in proportion to baseline deaths"
+        if not isinstance(spec, dict):
+            self.fail(entry, "'pattern' must be \"baseline\" or a table with male and female")
+        out = np.zeros((2, N_AGES))
+        for i, sex in enumerate(("male", "female")):
+            bands = spec.get(sex)
+            if not isinstance(bands, list) or not bands:
+                self.fail(entry, f"pattern needs '{sex}': a list of [first_age, last_age, weight]")
+            for band in bands:
+                ok = isinstance(band, list) and len(band) == 3
+                if not ok or not 0 <= band[0] <= band[1] <= MAX_AGE or band[2] < 0:
+                    self.fail(entry, f"pattern band {band!r} is not [first_age, last_age, weight]")
+                out[i, int(band[0]) : int(band[1]) + 1] = float(band[2])
+        if not out.any():
+            self.fail(entry, "pattern is zero at every age")
+        return out, str(spec.get("note", ""))
+
+    def window(self, text: str) -> Window:
+        r = self.raw
+        name = self.get(r, "name", "window", str)
+        first = self.get(r, "first_year", "window", int)
+        last = self.get(r, "last_year", "window", int)
+        if not 1800 < first <= last < 2100:
+            self.fail("window", f"first_year {first} and last_year {last} are not a period")
+        baseline = self.get(r, "baseline", "window", dict)
+        fertility = self.get(r, "fertility", "window", dict)
+        schedule = self.get(fertility, "schedule_years", "[fertility]", list)
+        edges = tuple(int(e) for e in self.get(r, "age_group_edges", "window", list))
+        if not edges or edges[0] != 0 or list(edges) != sorted(set(edges)) or edges[-1] > MAX_AGE:
+            self.fail("window", f"age_group_edges {list(edges)} must rise from 0")
+        periods = tuple(
+            self.years({"p": p}, f"table_periods {p}", first, last, key="p")
+            for p in self.get(r, "table_periods", "window", list, default=[[first, last]])
+        )
+        censuses = self.censuses(first, last)
+        causes = self.causes(first, last)
+        names = [c.name for c in causes]
+        if len(set(names)) != len(names):
+            self.fail("causes", "two causes share a name")
+        deviations = tuple(
+            DeviationSpec(
+                self.get(d, "name", f"fertility deviation {i + 1}", str),
+                self.years(d, f"fertility deviation {i + 1}", first, last),
+                self.prior(d, f"fertility deviation {i + 1}"),
+            )
+            for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, []))
+        )
+        flows = []
+        for i, f in enumerate(self.get(r, "flows", "window", list, [])):
+            entry = f"flow {f.get('name', i + 1)}"
+            kind = self.get(f, "kind", entry, str)
+            if kind not in FLOW_KINDS:
+                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(FLOW_KINDS)}")
+            flows.append(
+                FlowSpec(
+                    self.get(f, "name", entry, str),
+                    kind,
+                    self.years(f, entry, first, last),
+                    self.prior(f, entry),
+                )
+            )
+        registration = []
+        for i, s in enumerate(self.get(r, "registration", "window", list, [])):
+            entry = f"registration series {i + 1}"
+            kind = self.get(s, "kind", entry, str)
+            if kind not in REGISTRATION_KINDS:
+                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(REGISTRATION_KINDS)}")
+            lo = first - 1 if kind == "rates" else first  # the rates may precede the window
+            yrs = self.years(s, entry, lo, last)
+            default_suffix = f"_{yrs[0]}_{str(yrs[1])[2:]}" if yrs[0] != yrs[1] else f"_{yrs[0]}"
+            suffix = self.get(s, "completeness_suffix", entry, str, default_suffix)
+            registration.append(RegistrationSpec(kind, yrs, suffix))
+        archival = []
+        for i, a in enumerate(self.get(r, "archival", "window", list, [])):
+            entry = f"archival series {i + 1}"
+            cause = self.get(a, "cause", entry, str)
+            if cause not in names:
+                self.fail(entry, f"cause '{cause}' is not a cause of this window")
+            archival.append(ArchivalSpec(cause, self.get(a, "measure", entry, str)))
+        return Window(
+            name=name,
+            title=self.get(r, "title", "window", str),
+            first_year=first,
+            last_year=last,
+            standard_life_table=self.get(baseline, "standard_life_table", "[baseline]", str),
+            fertility_schedule_years=(int(schedule[0]), int(schedule[1])),
+            age_group_edges=edges,
+            table_periods=periods,
+            censuses=censuses,
+            causes=causes,
+            deviations=deviations,
+            flows=tuple(flows),
+            registration=tuple(registration),
+            archival=tuple(archival),
+            text=text,
+            path=self.where,
+        )
+
+    def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:
+        out = []
+        for i, c in enumerate(self.get(self.raw, "censuses", "window", list)):
+            entry = f"census {c.get('year', i + 1)}"
+            year = self.get(c, "year", entry, int)
+            role = self.get(c, "role", entry, str)
+            if role not in CENSUS_ROLES:
+                self.fail(entry, f"unknown role '{role}'; known: {', '.join(CENSUS_ROLES)}")
+            if role == "observed" and not first < year <= last + 1:
+                self.fail(entry, f"an observed census must fall in {first + 1}-{last + 1}")
+            army = c.get("army_ages")
+            if army is not None:
+                army = self.years({"a": army}, entry, 0, MAX_AGE, key="a")
+            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army))
+        if sum(c.role == "initial" for c in out) != 1:
+            self.fail("censuses", "exactly one census must have role 'initial'")
+        return tuple(out)
+
+    def causes(self, first: int, last: int) -> tuple[CauseSpec, ...]:
+        out = []
+        for i, c in enumerate(self.get(self.raw, "causes", "window", list)):
+            entry = f"cause {c.get('name', i + 1)}"
+            name = self.get(c, "name", entry, str)
+            kind = self.get(c, "kind", entry, str)
+            if kind not in CAUSE_KINDS:
+                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(CAUSE_KINDS)}")
+            tags = tuple(self.get(c, "tags", entry, list))
+            unknown = set(tags) - set(CAUSE_TAGS)
+            if unknown:
+                self.fail(entry, f"unknown tag(s) {sorted(unknown)}; known: {list(CAUSE_TAGS)}")
+            if "regime" in tags and ({"war", "residual"} & set(tags)):
+                self.fail(entry, "a cause tagged 'war' or 'residual' cannot be 'regime'")
+            pattern, note = self.pattern(c, entry)
+            if kind == "hazard" and pattern is None:
+                self.fail(entry, "a hazard cause needs an age-sex pattern table")
+            default_prior = f"{name}_intensity" if kind == "hazard" else f"excess_{name}"
+            out.append(
+                CauseSpec(
+                    name=name,
+                    label=str(c.get("label", name.replace("_", " "))),
+                    kind=kind,
+                    years=self.years(c, entry, first, last),
+                    tags=tags,
+                    prior_name=self.get(c, "prior_name", entry, str, default_prior),
+                    prior=self.prior(c, entry),
+                    pattern=pattern,
+                    pattern_note=note,
+                )
+            )
+        return tuple(out)

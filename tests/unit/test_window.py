@@ -1,0 +1,124 @@
+"""Windows are data: loading, validation, and a new cause as a window-file edit only."""
+
+import re
+
+import numpy as np
+import pytest
+
+import stalin_mortality as sm
+from stalin_mortality.constants import WINDOW_DIR
+from stalin_mortality.exceptions import WindowError
+from stalin_mortality.window import window_from_text
+
+TEXT = (WINDOW_DIR / "1927_1939.toml").read_text()
+
+
+def test_shipped_window_loads():
+    w = sm.load_window("1927_1939")
+    assert (w.first_year, w.last_year) == (1927, 1938)
+    assert list(w.dates) == list(range(1927, 1940))
+    assert [c.year for c in w.observed_censuses] == [1937, 1939]
+    assert w.initial_census.year == 1926
+    assert w.cause("famine_1932_33").kind == "hazard"
+    assert w.cause("executions").has("executions") and w.cause("gulag").has("custodial")
+    assert [c.name for c in w.proportional_causes] == ["unattributed"]
+    assert w.age_group_labels[0] == "0-4" and w.age_group_labels[-1] == "70+"
+    assert "1927_1939" in sm.list_windows()
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('kind = "hazard"', 'kind = "plague"', "cause famine_1932_33: unknown kind 'plague'"),
+        ('years = [1932, 1934]', 'years = [1932, 1944]', "lie outside the window 1927-1938"),
+        ('tags = ["regime", "famine"]', 'tags = ["regime", "war"]', "cannot be 'regime'"),
+        ('tags = ["regime", "famine"]', 'tags = ["regime", "hunger"]', "unknown tag"),
+        ('role = "initial"', 'role = "observed"', "census 1926: an observed census must fall"),
+        ('role = "initial"', 'role = "start"', "census 1926: unknown role 'start'"),
+        ('cause = "gulag"', 'cause = "camps"', "cause 'camps' is not a cause"),
+        ("first_year = 1927", "first_year = 1940", "are not a period"),
+        ('male = [[18, 69, 19.0]]', 'male = [[18, 169, 19.0]]', "is not [first_age"),
+    ],
+)
+def test_bad_window_names_the_entry(old, new, message):
+    assert old in TEXT
+    with pytest.raises(WindowError, match=re.escape(message)):
+        window_from_text(TEXT.replace(old, new, 1), "w.toml")
+
+
+def test_missing_prior_description_is_an_error():
+    text = TEXT.replace('description = "Deaths of deported peasant families', 'note = "x', 1)
+    with pytest.raises(WindowError, match="cause dekulakisation: its prior needs a 'description'"):
+        window_from_text(text, "w.toml")
+
+
+def test_unknown_window_lists_known():
+    with pytest.raises(WindowError, match=r"unknown window 'nope'; known: .*1927_1939"):
+        sm.load_window("nope")
+
+
+NEW_CAUSES = """
+[[causes]]
+name = "border_shootings"
+kind = "count"
+years = [1934, 1936]
+tags = ["regime", "executions"]
+[causes.pattern]
+male = [[18, 59, 1.0]]
+female = [[18, 59, 0.1]]
+[causes.prior]
+distribution = "LogNormal"
+mu = 8.0
+sigma = 0.5
+description = "A test cause: about 3 thousand deaths a year."
+
+[[causes]]
+name = "typhus_1933"
+kind = "hazard"
+years = [1933, 1933]
+tags = ["regime", "other"]
+[causes.pattern]
+male = [[0, 100, 1.0]]
+female = [[0, 100, 1.0]]
+[causes.prior]
+distribution = "LogNormal"
+mu = -2.0
+sigma = 0.3
+description = "A second hazard cause in a famine year (test)."
+"""
+
+
+def test_adding_causes_is_a_window_file_edit(tmp_path):
+    """A count cause and a second hazard cause, with their priors, in the window file alone:
+    the model, the account and the ladder take them with no engine change."""
+    path = tmp_path / "extended.toml"
+    marker = "# ---- flows"
+    path.write_text(TEXT.replace(marker, NEW_CAUSES + "\n" + marker, 1))
+    w = sm.load_window(path)
+    assert w.cause_names[-2:] == ["border_shootings", "typhus_1933"]
+    obs = sm.load_observations()
+    model = sm.build_model(obs, w, sm.load_scenario("default"))
+    assert {"excess_border_shootings", "typhus_1933_intensity"} <= {v.name for v in model.free_RVs}
+    assert list(model.coords["cause"])[-2:] == ["border_shootings", "typhus_1933"]
+    inputs = sm.make_inputs(obs, w)
+    point = model.initial_point()
+    names = sm.estimands.account_parameters(w)
+    fn = model.compile_fn(
+        [model["excess_deaths"], *(model[n] for n in names)],
+        inputs=model.value_vars,
+        on_unused_input="ignore",
+    )
+    excess, *values = fn(point)
+    assert excess.shape == (len(w.causes), len(w.years))
+    assert excess[-1, w.index(1933)] > 0 and excess[-1, w.index(1932)] == 0
+    count = dict(zip(names, values, strict=True))["excess_border_shootings"]
+    np.testing.assert_allclose(excess[-2, w.index(1934) : w.index(1936) + 1], count, rtol=1e-12)
+    # draws through the numpy path: each cause's deaths by age add up to its total
+    draws = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=True)}
+    out = sm.simulate(draws, inputs, w, detail=True)
+    np.testing.assert_allclose(out["excess"][0], excess, rtol=1e-9)
+    np.testing.assert_allclose(
+        out["excess_by_age"].sum(axis=(-2, -1)), out["excess"], rtol=1e-10, atol=1e-6
+    )
+    rung1 = sm.estimands.rung_causes(w, sm.LADDER[0])
+    assert rung1 == ["executions", "border_shootings"]
