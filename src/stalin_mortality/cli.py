@@ -129,9 +129,7 @@ def parser() -> argparse.ArgumentParser:
         choices=studies.STUDIES,
         help="engine (a window of the cohort-component account) or shortfall_1937",
     )
-    r.add_argument(
-        "--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path"
-    )
+    r.add_argument("--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path")
     r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
     r.add_argument("--out", default="results/default", help="results folder")
     r.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -145,15 +145,12 @@ MILLIONS_1 = FuncFormatter(lambda x, _: f"{x / 1e6:,.1f}")
 SAMPLE_DIMS = ("chain", "draw")
 
 
-def _axes(ax, n: int = 1, **subplots):
-    """``(fig, ax)``: the caller's axes (one, or a sequence of ``n``), or new ones."""
+def _axes(ax, n: int = 1, vertical: bool = False, **subplots):
+    """``(fig, ax)``: the caller's axes (one, or a sequence of ``n``), or new ones (``n``
+    panels side by side, or stacked when ``vertical``)."""
     if ax is None:
-        fig, ax = (
-            plt.subplots(1, n, layout="constrained", **subplots)
-            if n > 1
-            else plt.subplots(layout="constrained", **subplots)
-        )
-        return fig, ax
+        shape = (n, 1) if vertical else (1, n)
+        return plt.subplots(*shape, layout="constrained", **subplots)
     axes = np.atleast_1d(ax)
     if len(axes) != n:
         raise ValueError(f"this plot draws {n} panel(s): pass {n} axes, got {len(axes)}")
@@ -229,9 +226,9 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
     """Excess deaths by cause and year (stacked posterior medians, with the interval of the
     total) above lost births by year; ``ax``: two axes, or None."""
     data = excess_by_year_data(estimands=estimands, window=window)
-    fig, (ax1, ax2) = _axes(ax, 2, figsize=(7.0, 6.4), sharex=True, height_ratios=[2, 1])
-    if ax is None:
-        fig.set_layout_engine("constrained")
+    fig, (ax1, ax2) = _axes(
+        ax, 2, vertical=True, figsize=(7.0, 6.4), sharex=True, height_ratios=[2, 1]
+    )
     years = data["year"].to_numpy()
     colours = cause_colours(window)
     bottom = np.zeros(len(years))
@@ -430,7 +427,7 @@ def _prior_posterior_items(window):
 
 def prior_posterior_data(*, prior: xr.Dataset, posterior: xr.Dataset, window) -> pd.DataFrame:
     rows = []
-    for name, sel, _, scale in _prior_posterior_items(window):
+    for name, sel, _, _scale in _prior_posterior_items(window):
         for group, ds in (("prior", prior), ("posterior", posterior)):
             q = quantiles(ds[name].sel(sel or {}))
             rows.append(

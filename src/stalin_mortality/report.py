@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import arviz_stats as azs
 import numpy as np
 import pandas as pd
-import arviz_stats as azs
 import xarray as xr
 
 from .constants import INTERVAL_KIND, INTERVAL_LABEL, INTERVAL_PROB

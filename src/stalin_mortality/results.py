@@ -229,7 +229,7 @@ def check_output_folder(out: Path, force: bool) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ResultsError(f"cannot create {out.parent}: {err}") from None
+        raise ResultsError(f"cannot write to {out.parent}: {err}") from None
     if not os.access(out.parent, os.W_OK | os.X_OK):
         raise ResultsError(f"cannot write to {out.parent}: permission denied")
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import inference, results
 from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
-from .data import load_tables, observations_from
+from .data import checksums, data_dir, load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
 from .outputs import headline as engine_headline
 from .scenarios import load_scenario
@@ -103,8 +103,8 @@ def regenerate(directory: Path) -> tuple[list[Path], list[str]]:
     _, manifest = inference.load_manifest(directory)
     notes = []
     try:
-        current = load_tables(check_registry=False).checksums
-    except Exception:  # noqa: BLE001 - the current data are only compared, never needed
+        current = checksums(data_dir())
+    except OSError:  # the current data are only compared, never needed
         current = {}
     changed = [k for k, v in manifest.get("data_checksums", {}).items() if current.get(k) != v]
     if changed:

@@ -13,6 +13,7 @@ naming the file and the entry.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,12 +208,12 @@ class Window:
     @property
     def age_group_labels(self) -> list[str]:
         e = self.age_group_edges
-        return [f"{a}-{b - 1}" for a, b in zip(e[:-1], e[1:], strict=True)] + [f"{e[-1]}+"]
+        return [f"{a}-{b - 1}" for a, b in itertools.pairwise(e)] + [f"{e[-1]}+"]
 
     def group_ages(self, x, xp=np):
         """Sum single ages ``[..., age]`` into the window's age groups (last one open)."""
         e = self.age_group_edges
-        parts = [x[..., a:b].sum(axis=-1) for a, b in zip(e[:-1], e[1:], strict=True)]
+        parts = [x[..., a:b].sum(axis=-1) for a, b in itertools.pairwise(e)]
         parts.append(x[..., e[-1] :].sum(axis=-1))
         return xp.stack(parts, axis=-1)
 
@@ -270,7 +271,7 @@ class _Parser:
                 self.fail(entry, f"missing '{key}'")
             return default
         value = table[key]
-        if kind is not None and not isinstance(value, kind) or isinstance(value, bool):
+        if (kind is not None and not isinstance(value, kind)) or isinstance(value, bool):
             self.fail(entry, f"'{key}' must be {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 

@@ -50,7 +50,19 @@ def test_project_year_matches_reference():
     counts = np.array([3.0, 5.0])
     mig = -0.01 * P
     f = cohort.project_year(
-        P, S, S_birth, 5.0, schedule, 0.512, fs, fsb, counts, patterns, np.array([2.0]), mig, detail=True
+        P,
+        S,
+        S_birth,
+        5.0,
+        schedule,
+        0.512,
+        fs,
+        fsb,
+        counts,
+        patterns,
+        np.array([2.0]),
+        mig,
+        detail=True,
     )
     end, births = _reference_year(
         P, S, S_birth, 5.0, schedule, 0.512, fs, fsb, counts, patterns, 2.0, mig
@@ -67,7 +79,18 @@ def test_accounting_identity_holds_exactly():
     fs, fsb = cohort.famine_survival(S, S_birth, np.array(1.3), weight)
     mig = rng.normal(0, 1, size=P.shape)
     f = cohort.project_year(
-        P, S, S_birth, 6.0, schedule, 0.51, fs, fsb, np.array([4.0, 1.0]), patterns, np.array([3.0]), mig
+        P,
+        S,
+        S_birth,
+        6.0,
+        schedule,
+        0.51,
+        fs,
+        fsb,
+        np.array([4.0, 1.0]),
+        patterns,
+        np.array([3.0]),
+        mig,
     )
     lhs = f.end.sum()
     rhs = P.sum() + f.births - cohort.total_deaths(f) + mig.sum()
@@ -168,10 +191,10 @@ def test_two_hazard_causes_add_their_hazards_and_split_their_deaths():
     """Any number of hazard causes: extra hazards add, deaths split by each one's share, and
     one cause is exactly the single-famine arithmetic."""
     rng = np.random.default_rng(5)
-    P, S, S_birth, schedule, patterns, weight = _small_inputs(rng)
+    P, S, S_birth, schedule, _patterns, weight = _small_inputs(rng)
     weights = np.stack([weight, weight[::-1]])
     k = np.array([0.6, 0.3])
-    hs, hsb = cohort.hazard_survival(S, S_birth, k, weights)
+    hs, _hsb = cohort.hazard_survival(S, S_birth, k, weights)
     K = 0.6 * weight + 0.3 * weight[::-1]
     np.testing.assert_allclose(hs, np.exp(K * np.log(S)), rtol=1e-14)
     one = cohort.hazard_survival(S, S_birth, k[:1], weights[:1])

@@ -40,7 +40,8 @@ def _write(tmp_path, text):
 def test_unknown_prior_lists_known(tmp_path):
     p = _write(tmp_path, '[priors.padding_1940]\ndistribution = "Normal"\nmu = 0\nsigma = 1\n')
     with pytest.raises(
-        ScenarioError, match=r"s.toml: unknown prior 'padding_1940' for this model; known .*tfr_1927"
+        ScenarioError,
+        match=r"s.toml: unknown prior 'padding_1940' for this model; known .*tfr_1927",
     ):
         resolve(p)
 
@@ -116,6 +117,8 @@ def test_vector_parameters_and_their_checks(tmp_path):
     p = _write(tmp_path, '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = ["a"]\n')
     with pytest.raises(ScenarioError, match="number or a list of numbers"):
         resolve(p)
-    p = _write(tmp_path, '[priors.mortality_level]\ndistribution = "Normal"\nmu = [0, 1]\nsigma = 1\n')
+    p = _write(
+        tmp_path, '[priors.mortality_level]\ndistribution = "Normal"\nmu = [0, 1]\nsigma = 1\n'
+    )
     with pytest.raises(ScenarioError, match="takes a single number for 'mu'"):
         resolve(p)

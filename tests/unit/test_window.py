@@ -30,14 +30,14 @@ def test_shipped_window_loads():
     "old, new, message",
     [
         ('kind = "hazard"', 'kind = "plague"', "cause famine_1932_33: unknown kind 'plague'"),
-        ('years = [1932, 1934]', 'years = [1932, 1944]', "lie outside the window 1927-1938"),
+        ("years = [1932, 1934]", "years = [1932, 1944]", "lie outside the window 1927-1938"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "war"]', "cannot be 'regime'"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "hunger"]', "unknown tag"),
         ('role = "initial"', 'role = "observed"', "census 1926: an observed census must fall"),
         ('role = "initial"', 'role = "start"', "census 1926: unknown role 'start'"),
         ('cause = "gulag"', 'cause = "camps"', "cause 'camps' is not a cause"),
         ("first_year = 1927", "first_year = 1940", "are not a period"),
-        ('male = [[18, 69, 19.0]]', 'male = [[18, 169, 19.0]]', "is not [first_age"),
+        ("male = [[18, 69, 19.0]]", "male = [[18, 169, 19.0]]", "is not [first_age"),
     ],
 )
 def test_bad_window_names_the_entry(old, new, message):

@@ -1,0 +1,87 @@
+"""Simulated data from the model's own generative code: truths for recovery and calibration.
+
+A draw of every free parameter is a truth.  :func:`simulate_inputs` turns it into a
+population with :func:`~stalin_mortality.model.account.simulate` and into observations with
+the observation models' own errors (census noise by age group, coverage and padding;
+registration completeness and error; archival completeness and error).  A model built with
+these inputs (``build_model(..., inputs=sim)``) is fitted to data whose truth is known.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pymc as pm
+
+from .model import account
+from .model.components import account_parameters, archives, registration
+from .window import Window
+
+
+def draw_truth(model: pm.Model, seed: int, accept=None, attempts: int = 50) -> dict:
+    """A draw of every free parameter of ``model`` from its prior; with ``accept`` (a
+    function of the draw), the first of up to ``attempts`` draws it accepts."""
+    names = [v.name for v in model.free_RVs]
+    for attempt in range(attempts):
+        values = pm.draw([model[n] for n in names], random_seed=seed + 1000 * attempt)
+        truth = {n: np.asarray(v, dtype=float) for n, v in zip(names, values, strict=True)}
+        if accept is None or accept(truth):
+            return truth
+    raise RuntimeError(f"no acceptable prior draw in {attempts} attempts (seed {seed})")
+
+
+def truth_params(truth: dict, window: Window) -> dict:
+    """The truth as the numpy account takes it (one leading draw), padding included."""
+    names = account_parameters(window)
+    for c in window.observed_censuses:
+        if c.padding:
+            names += [f"padding_{c.year}", f"coverage_{c.year}"]
+    return {k: np.asarray(truth[k])[None] for k in names}
+
+
+def simulate_inputs(
+    truth: dict, inputs: account.Inputs, window: Window, rng: np.random.Generator
+) -> account.Inputs:
+    """Observations generated from ``truth`` through the observation models."""
+    params = {k: np.asarray(truth[k])[None] for k in account_parameters(window)}
+    out = account.simulate(params, inputs, window)
+    noise = truth["census_age_noise"]
+    census = {}
+    for c in window.observed_censuses:
+        true = window.group_ages(out["population"][0, window.index(c.year)])
+        factor = truth[f"coverage_{c.year}"] * (
+            1 + (truth[f"padding_{c.year}"] if c.padding else 0)
+        )
+        census[c.year] = true * factor * np.exp(noise * rng.normal(size=true.shape))
+    err = registration.REGISTERED_ERROR
+    rates, events = {}, {}
+    for series in window.registration:
+        if series.kind == "rates":
+            mean_pop = 0.5 * out["population"][0, :2].sum(axis=(-2, -1)).sum()
+            for event, flow in (("birth", out["births"][0, 0]), ("death", out["deaths"][0, 0])):
+                complete = truth[registration.completeness_name(event, series)]
+                rates[event] = float(complete * flow / mean_pop) * (1 + err * rng.normal())
+        else:
+            for event, flow in (("birth", out["births"][0]), ("death", out["deaths"][0])):
+                complete = truth[registration.completeness_name(event, series)]
+                events[f"{event}s"] = {
+                    int(y): float(complete[i] * flow[window.index(y)])
+                    * float(np.exp(err * rng.normal()))
+                    for i, y in enumerate(series.year_list)
+                }
+    archival = []
+    for cause, y0, y1, _, label in inputs.archival:
+        spec = window.cause(cause)
+        lo = spec.years[0]
+        true_count = truth[spec.prior_name][y0 - lo : y1 - lo + 1].sum()
+        recorded = truth[f"archival_completeness_{cause}"] * true_count
+        noise_ = np.exp(archives.ARCHIVAL_LOG_SD * rng.normal())
+        archival.append((cause, y0, y1, float(recorded * noise_), label))
+    return dataclasses.replace(
+        inputs,
+        census_observed=census,
+        registered_rates=rates,
+        registered_events=events,
+        archival=archival,
+    )
