@@ -202,6 +202,40 @@ def diagnose(
     return d
 
 
+def manifest(
+    tree: xr.DataTree,
+    diagnostics: Diagnostics,
+    *,
+    study: str,
+    scenario,
+    seed: int,
+    data_checksums: dict,
+    quick: bool,
+    **extra,
+) -> dict:
+    """The manifest of a fit: what was run, on what, how, and whether it passed the gate."""
+    from .constants import INTERVAL_KIND, INTERVAL_PROB
+
+    return {
+        "study": study,
+        **extra,
+        "scenario": scenario.to_dict(),
+        "data_checksums": data_checksums,
+        "seed": seed,
+        "sampler": json.loads(tree.attrs["sampler"]),
+        "quick": bool(quick),
+        "timing_seconds": {
+            "prior": tree.attrs.get("prior_seconds"),
+            "sampling": tree.attrs.get("sampling_seconds"),
+            "draws": tree.attrs.get("draws_seconds"),
+        },
+        "diagnostics": asdict(diagnostics),
+        "interval": {"prob": INTERVAL_PROB, "kind": INTERVAL_KIND},
+        "versions": versions(),
+        "status": "ok" if diagnostics.passed else "failed_diagnostics",
+    }
+
+
 def check_convergence(diagnostics: Diagnostics) -> None:
     if not diagnostics.passed:
         raise ConvergenceError("convergence gate failed: " + "; ".join(diagnostics.failures))

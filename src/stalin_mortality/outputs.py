@@ -184,6 +184,8 @@ def write_outputs(run, directory: Path) -> list[Path]:
             ("prior_vs_posterior", plots.plot_prior_posterior, {"prior": prior, "posterior": post})
         )
     figures.append(("diagnostics", plots.plot_diagnostics, {"tree": run.tree}))
+    if "sample_stats" in run.tree.children and "energy" in run.tree["sample_stats"]:
+        figures.append(("energy", plots.plot_energy, {"tree": run.tree}))
     for stem, fn, kwargs in figures:
         fig = fn(**kwargs, window=window, scenario=scenario)
         data = getattr(plots, f"{fn.__name__[len('plot_') :]}_data")(**kwargs, window=window)

@@ -9,11 +9,10 @@ that is reported, not used.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -124,25 +123,17 @@ def run(
     model = build_model(observations, win, sc, inputs=inputs)
     tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model, win))
     diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
-    manifest = {
-        "study": STUDY,
-        "window": win.name,
-        "scenario": sc.to_dict(),
-        "priors_used": [v.name for v in model.free_RVs],
-        "data_checksums": checksums,
-        "seed": seed,
-        "sampler": json.loads(tree.attrs["sampler"]),
-        "quick": bool(quick),
-        "timing_seconds": {
-            "prior": tree.attrs.get("prior_seconds"),
-            "sampling": tree.attrs.get("sampling_seconds"),
-            "draws": tree.attrs.get("draws_seconds"),
-        },
-        "diagnostics": asdict(diagnostics),
-        "interval": {"prob": INTERVAL_PROB, "kind": INTERVAL_KIND},
-        "versions": inference.versions(),
-        "status": "ok" if diagnostics.passed else "failed_diagnostics",
-    }
+    manifest = inference.manifest(
+        tree,
+        diagnostics,
+        study=STUDY,
+        scenario=sc,
+        seed=seed,
+        data_checksums=checksums,
+        quick=quick,
+        window=win.name,
+        priors_used=[v.name for v in model.free_RVs],
+    )
     result = Run(tree, win, sc, inputs, claims.reset_index(drop=True), manifest, observations)
     if not diagnostics.passed and not accept_failed_gate:
         raise ConvergenceError(
@@ -203,12 +194,21 @@ def write_run(r: Run, out: Path, force: bool = False) -> Path:
     """Save ``r`` with its tables and figures into ``out`` (see :meth:`Run.save`)."""
     from .outputs import write_outputs
 
-    check_output_folder(out, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    def fill(tmp: Path) -> None:
         to_tree(r).to_netcdf(tmp / inference.POSTERIOR_FILE, engine="h5netcdf")
         inference.write_manifest(tmp, r.manifest)
         write_outputs(r, tmp)
+
+    return write_folder(out, fill, force)
+
+
+def write_folder(out: Path, fill, force: bool = False) -> Path:
+    """Write a results folder through ``fill(tmp)`` into a temporary folder beside ``out``,
+    renamed into place only when complete (an interrupted write leaves ``out`` as it was)."""
+    check_output_folder(out, force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        fill(tmp)
         os.chmod(tmp, 0o755)
         if out.exists():
             shutil.rmtree(out)

@@ -30,10 +30,8 @@ from pymc_extras.prior import Prior
 
 from .constants import SCENARIO_DIR
 from .exceptions import ScenarioError
+from .files import read_named_file
 from .priors import PriorSpec, checked_prior
-
-#: A scenario file larger than this is not a file of priors.
-MAX_SCENARIO_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -91,26 +89,7 @@ def list_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
 
 def load_scenario(name_or_path: str | Path = "default", directory: Path = SCENARIO_DIR) -> Scenario:
     """Load a scenario by name (a file in ``models/scenarios/``) or by path."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = Path(directory) / f"{name_or_path}.toml"
-        if not path.exists():
-            raise ScenarioError(
-                f"unknown scenario '{name_or_path}'; known: {', '.join(list_scenarios(directory))}"
-            )
-    if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file not found (or not a file)")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_SCENARIO_BYTES + 1)
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}") from None
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{path}: larger than {MAX_SCENARIO_BYTES} bytes: not a scenario")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ScenarioError(f"{path}: not UTF-8 text: {err}") from None
+    path, text = read_named_file(name_or_path, directory, "scenario", ScenarioError)
     return scenario_from_text(text, path.stem, str(path))
 
 

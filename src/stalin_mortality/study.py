@@ -9,16 +9,12 @@ complete, and the folder is checked before any sampling.
 
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from . import inference, results
-from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
+from .constants import DEFAULT_SEED, DEFAULT_WINDOW
 from .data import checksums, data_dir, load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
 from .outputs import headline as engine_headline
@@ -65,35 +61,22 @@ def _run_shortfall(out, scenario, seed, config, quick):
     diagnostics = inference.diagnose(tree, var_names=module.diagnostic_vars(model))
     tree["observations"] = observations[["census_total"]]
     tree["published_claims"] = results.claims_dataset(tables["published_claims.csv"])
-    manifest = {
-        "study": module.NAME,
-        "scenario": sc.to_dict(),
-        "priors_used": list(module.PRIORS_USED),
-        "data_checksums": tables.checksums,
-        "seed": seed,
-        "sampler": json.loads(tree.attrs["sampler"]),
-        "quick": bool(quick),
-        "timing_seconds": {
-            "prior": tree.attrs.get("prior_seconds"),
-            "sampling": tree.attrs.get("sampling_seconds"),
-            "draws": tree.attrs.get("draws_seconds"),
-        },
-        "diagnostics": asdict(diagnostics),
-        "interval": {"prob": INTERVAL_PROB, "kind": INTERVAL_KIND},
-        "versions": inference.versions(),
-        "status": "ok" if diagnostics.passed else "failed_diagnostics",
-    }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    manifest = inference.manifest(
+        tree,
+        diagnostics,
+        study=module.NAME,
+        scenario=sc,
+        seed=seed,
+        data_checksums=tables.checksums,
+        quick=quick,
+        priors_used=list(module.PRIORS_USED),
+    )
+
+    def fill(tmp: Path) -> None:
         inference.save(tree, tmp, manifest)
         module.write_outputs(tree, manifest, tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return out, diagnostics
+
+    return results.write_folder(out, fill, force=True), diagnostics
 
 
 def regenerate(directory: Path) -> tuple[list[Path], list[str]]:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .constants import MAX_AGE, WINDOW_DIR
+from .constants import DEFAULT_WINDOW, MAX_AGE, WINDOW_DIR
 from .exceptions import WindowError
+from .files import read_named_file
 
 N_AGES = MAX_AGE + 1
 CAUSE_KINDS = ("hazard", "count")
@@ -36,6 +37,16 @@ REGISTRATION_KINDS = ("rates", "events")
 PRIOR_META = ("description", "units", "source", "support")
 
 
+class _Years:
+    """``year_list``: the years from ``years[0]`` to ``years[1]``."""
+
+    years: tuple[int, int]
+
+    @property
+    def year_list(self) -> np.ndarray:
+        return np.arange(self.years[0], self.years[1] + 1)
+
+
 @dataclass(frozen=True)
 class PriorDefault:
     """A default prior stated in a window file: distribution, parameters and why."""
@@ -48,7 +59,7 @@ class PriorDefault:
 
 
 @dataclass(frozen=True)
-class CauseSpec:
+class CauseSpec(_Years):
     """A cause of excess death.
 
     ``kind`` is ``hazard`` (baseline hazards ``-log S`` times ``1 + intensity[t] *
@@ -65,10 +76,6 @@ class CauseSpec:
     prior: PriorDefault
     pattern: np.ndarray | None = field(default=None, compare=False)  # [sex, age]
     pattern_note: str = ""
-
-    @property
-    def year_list(self) -> np.ndarray:
-        return np.arange(self.years[0], self.years[1] + 1)
 
     def has(self, tag: str) -> bool:
         return tag in self.tags
@@ -87,45 +94,30 @@ class CensusSpec:
 
 
 @dataclass(frozen=True)
-class DeviationSpec:
+class DeviationSpec(_Years):
     """A crisis deviation of log TFR, one free value a year."""
 
     name: str
     years: tuple[int, int]
     prior: PriorDefault
 
-    @property
-    def year_list(self) -> np.ndarray:
-        return np.arange(self.years[0], self.years[1] + 1)
-
 
 @dataclass(frozen=True)
-class FlowSpec:
+class FlowSpec(DeviationSpec):
     """A migration flow: ``emigration`` removes its total evenly over its years, from every
     age and sex in proportion to population."""
 
-    name: str
-    kind: str
-    years: tuple[int, int]
-    prior: PriorDefault
-
-    @property
-    def year_list(self) -> np.ndarray:
-        return np.arange(self.years[0], self.years[1] + 1)
+    kind: str = "emigration"
 
 
 @dataclass(frozen=True)
-class RegistrationSpec:
+class RegistrationSpec(_Years):
     """Registered births and deaths: ``rates`` (crude rates of ``years[0]``, compared with
     the first projection year) or ``events`` (counts by year), each with a completeness."""
 
     kind: str
     years: tuple[int, int]
     completeness_suffix: str
-
-    @property
-    def year_list(self) -> np.ndarray:
-        return np.arange(self.years[0], self.years[1] + 1)
 
 
 @dataclass(frozen=True)
@@ -231,21 +223,9 @@ def list_windows(directory: Path = WINDOW_DIR) -> list[str]:
     return sorted(p.stem for p in Path(directory).glob("*.toml"))
 
 
-def load_window(name_or_path: str | Path = "1927_1939", directory: Path = WINDOW_DIR) -> Window:
+def load_window(name_or_path: str | Path = DEFAULT_WINDOW, directory: Path = WINDOW_DIR) -> Window:
     """Load and validate a window by name (a file in ``models/windows/``) or by path."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = Path(directory) / f"{name_or_path}.toml"
-        if not path.is_file():
-            raise WindowError(
-                f"unknown window '{name_or_path}'; known: {', '.join(list_windows(directory))}"
-            )
-    if not path.is_file():
-        raise WindowError(f"{path}: window file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise WindowError(f"{path}: cannot be read: {err}") from None
+    path, text = read_named_file(name_or_path, directory, "window", WindowError)
     return window_from_text(text, str(path))
 
 
@@ -352,9 +332,9 @@ class _Parser:
             flows.append(
                 FlowSpec(
                     self.get(f, "name", entry, str),
-                    kind,
                     self.years(f, entry, first, last),
                     self.prior(f, entry),
+                    kind,
                 )
             )
         registration = []

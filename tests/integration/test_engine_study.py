@@ -45,6 +45,7 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
         "tfr",
         "prior_vs_posterior",
         "diagnostics",
+        "energy",
     ):
         for ext in ("png", "pdf", "csv"):
             assert (quick_run / "figures" / f"{stem}.{ext}").exists(), (stem, ext)

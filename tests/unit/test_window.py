@@ -122,3 +122,19 @@ def test_adding_causes_is_a_window_file_edit(tmp_path):
     )
     rung1 = sm.estimands.rung_causes(w, sm.LADDER[0])
     assert rung1 == ["executions", "border_shootings"]
+
+
+def test_importing_the_library_never_selects_a_backend():
+    import subprocess
+    import sys
+
+    code = "import matplotlib; import stalin_mortality; print(matplotlib.get_backend())"
+    env = {"MPLBACKEND": "pdf", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "pdf", out.stderr
+
+
+def test_public_api_is_explicit():
+    assert "run" in sm.__all__ and "load_run" in sm.__all__
+    for name in sm.__all__:
+        assert hasattr(sm, name), name

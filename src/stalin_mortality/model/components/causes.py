@@ -13,23 +13,20 @@ import numpy as np
 
 from ...priors import PriorSpec
 from ...window import CauseSpec, Window
-from .placement import place
+from .placement import declared, place
 
 NAME = "causes"
 
 
 def priors(window: Window) -> list[PriorSpec]:
     return [
-        PriorSpec(
+        declared(
+            c,
             c.prior_name,
-            c.prior.distribution,
-            c.prior.parameters,
-            c.prior.description,
-            support="positive",
-            units=c.prior.units or ("multiple of baseline hazard" if c.kind == "hazard" else ""),
+            NAME,
+            "positive",
+            "multiple of baseline hazard" if c.kind == "hazard" else "persons per year",
             dim=f"{c.name}_year",
-            size=len(c.year_list),
-            component=NAME,
         )
         for c in window.causes
     ]

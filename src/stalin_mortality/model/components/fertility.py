@@ -12,7 +12,7 @@ import xarray as xr
 
 from ...priors import PriorSpec
 from ...window import N_AGES, Window
-from .placement import place
+from .placement import declared, place
 
 NAME = "fertility"
 
@@ -56,17 +56,7 @@ def priors(window: Window) -> list[PriorSpec]:
 def deviation_priors(window: Window) -> list[PriorSpec]:
     """The crisis deviations (created after the flows: see components.__init__)."""
     return [
-        PriorSpec(
-            d.name,
-            d.prior.distribution,
-            d.prior.parameters,
-            d.prior.description,
-            units=d.prior.units or "log TFR",
-            dim=f"{d.name}_year",
-            size=len(d.year_list),
-            component=NAME,
-        )
-        for d in window.deviations
+        declared(d, d.name, NAME, units="log TFR", dim=f"{d.name}_year") for d in window.deviations
     ]
 
 

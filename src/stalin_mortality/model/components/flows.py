@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from ...priors import PriorSpec
 from ...window import Window
-from .placement import place
+from .placement import declared, place
 
 NAME = "flows"
 
 
 def priors(window: Window) -> list[PriorSpec]:
-    return [
-        PriorSpec(
-            f.name,
-            f.prior.distribution,
-            f.prior.parameters,
-            f.prior.description,
-            support="positive",
-            units="persons",
-            component=NAME,
-        )
-        for f in window.flows
-    ]
+    return [declared(f, f.name, NAME, "positive", "persons") for f in window.flows]
 
 
 def emigration(params: dict, window: Window, xp):

@@ -1,9 +1,11 @@
-"""Placing a vector over some years into the window's years (zeros elsewhere)."""
+"""Helpers of the components: placing a vector over some years into the window's years, and
+declaring the priors a window states for its causes, flows and deviations."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ...priors import PriorSpec
 from ...window import Window
 
 
@@ -17,3 +19,19 @@ def place(values, years: tuple[int, int], window: Window, xp):
             [np.zeros((*batch, before)), values, np.zeros((*batch, after))], axis=-1
         )
     return xp.concatenate([xp.zeros((before,)), values, xp.zeros((after,))], axis=-1)
+
+
+def declared(item, name: str, component: str, support: str = "real", units: str = "", dim=None):
+    """The :class:`PriorSpec` of a prior stated in the window file (``item.prior``); a vector
+    over ``item``'s years when ``dim`` is given."""
+    return PriorSpec(
+        name,
+        item.prior.distribution,
+        item.prior.parameters,
+        item.prior.description,
+        support=support,
+        units=item.prior.units or units,
+        dim=dim,
+        size=len(item.year_list) if dim else None,
+        component=component,
+    )
