@@ -101,8 +101,13 @@ def fit(
         # PyTensor's numba backend draws truncated normals in object mode and says so; the
         # draws are correct, only slower (prior draws only).
         warnings.filterwarnings("ignore", "Numba will use object mode", UserWarning)
+        # FAST_COMPILE: the draws are numpy's either way; compiling the forward graph to C
+        # took 13 s from a cold cache against 1.6 s (measured on the engine, docs/sampling.md)
         prior = pm.sample_prior_predictive(
-            draws=config.prior_draws, random_seed=prior_seed, var_names=prior_var_names
+            draws=config.prior_draws,
+            random_seed=prior_seed,
+            var_names=prior_var_names,
+            compile_kwargs={"mode": "FAST_COMPILE"},
         )
         t1 = time.perf_counter()
         if config.nuts_sampler == "nutpie":

@@ -502,7 +502,7 @@ def energy_data(*, tree: xr.DataTree, window) -> pd.DataFrame:
     """E-BFMI by chain (``arviz_stats.bfmi``)."""
     import arviz_stats as azs
 
-    bfmi = np.atleast_1d(np.asarray(azs.bfmi(tree)))
+    bfmi = np.atleast_1d(azs.bfmi(tree["sample_stats"]["energy"]).values)
     return pd.DataFrame({"chain": np.arange(len(bfmi)), "e_bfmi": bfmi})
 
 

@@ -47,6 +47,15 @@ def _xp(*arrays):
     return np
 
 
+def _static_len(x) -> int:
+    """Length of the first axis, known before any computation (a numpy array, or a PyTensor
+    constant's static shape): a symbolic ``x.shape[0] == 1`` would silently be False."""
+    n = x.shape[0] if isinstance(x, np.ndarray) else x.type.shape[0]
+    if n is None:
+        raise ValueError("the number of hazard causes must be known when the graph is built")
+    return int(n)
+
+
 def brass_logit_standard(lx: np.ndarray) -> np.ndarray:
     """Brass logit ``Y[x] = 0.5 * log((1 - l[x]) / l[x])`` of a standard ``l`` (radix 1),
     for ages 1..100 (``l[0] = 1`` has no logit).  ``lx[..., sex, age]``."""
@@ -226,7 +235,7 @@ def hazard_survival(S, S_birth, intensities, weights):
     """:func:`famine_survival` for several hazard causes at once: ``intensities[..., h]``,
     ``weights[h, sex, age]``; the extra hazards add, ``K = sum_h intensity_h * weight_h``.
     One cause gives exactly :func:`famine_survival`."""
-    if weights.shape[0] == 1:
+    if _static_len(weights) == 1:
         return famine_survival(S, S_birth, intensities[..., 0], weights[0])
     xp = _xp(S, intensities)
     K = (intensities[..., :, None, None] * weights).sum(axis=-3)  # [..., sex, age]
@@ -303,7 +312,7 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
     totals = by_age = None
     if hs is not None:
         deaths = f.hazard_deaths.sum(axis=-1).sum(axis=-1) + f.hazard_infant_deaths.sum(axis=-1)
-        if c.hazard_weights.shape[0] == 1:
+        if _static_len(c.hazard_weights) == 1:
             totals = deaths[..., None]
             if detail:
                 by_age = f.hazard_deaths.copy()
