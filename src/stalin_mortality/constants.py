@@ -12,12 +12,14 @@ INTERVAL_PROB = 0.90
 #: highest-density interval.  Both come from ``arviz_stats``; every table names its kind.
 INTERVAL_KIND = "eti"
 INTERVAL_KINDS = {"eti": "equal-tailed", "hdi": "highest-density"}
-INTERVAL_LABEL = f"{INTERVAL_PROB:.0%} equal-tailed credible interval"
 
 
 def interval_label(kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> str:
     """``"90% equal-tailed credible interval"`` for the given kind and probability."""
     return f"{prob:.0%} {INTERVAL_KINDS[kind]} credible interval"
+
+
+INTERVAL_LABEL = interval_label()
 
 
 DEFAULT_SEED = 20260101

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .exceptions import ResultsError
 from .model import account
 from .model.components import account_parameters
 from .window import Window
@@ -75,6 +76,12 @@ def parameter_draws(tree: xr.DataTree, window: Window, group: str = "posterior")
     for c in window.observed_censuses:
         if c.padding:
             names += [f"padding_{c.year}", f"coverage_{c.year}"]
+    missing = [n for n in account_parameters(window) if n not in ds]
+    if missing:
+        raise ResultsError(
+            f"the {group} draws lack {', '.join(missing)}: they were not drawn from the model "
+            f"of window '{window.name}'"
+        )
     out = {}
     for name in names:
         if name not in ds:

@@ -258,10 +258,32 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
 
 
 def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window) -> pd.DataFrame:
-    """Median and interval of each rung of the ladder over the window."""
+    """Median and interval of each rung of the ladder over the window, then one row per
+    published claim that names a rung (its figure, and whether its period is the same)."""
     q = quantiles(estimands["ladder"])
     rungs = [str(r) for r in estimands["rung"].values]
-    return pd.DataFrame({"rung": rungs, "lower": q[0], "median": q[1], "upper": q[2]})
+    rows = pd.DataFrame(
+        {"kind": "rung", "rung": rungs, "lower": q[0], "median": q[1], "upper": q[2]}
+    )
+    if len(claims):
+        shown = claims[claims.estimand.str.startswith("ladder:")]
+        rows = pd.concat(
+            [
+                rows,
+                pd.DataFrame(
+                    {
+                        "kind": "claim",
+                        "rung": shown.estimand.str.split(":").str[1],
+                        "claim": shown.claim,
+                        "author": shown.author,
+                        "figure": shown.figure,
+                        "comparable": shown.comparable,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    return rows
 
 
 def plot_ladder(
@@ -272,6 +294,7 @@ def plot_ladder(
     from .estimands import rung_labels
 
     data = ladder_data(estimands=estimands, claims=claims, window=window)
+    data = data[data["kind"] == "rung"]
     rungs = list(data["rung"])
     labels = rung_labels(window)
     fig, ax = _axes(ax, figsize=(7.5, 5.2))
@@ -462,7 +485,9 @@ def _diagnostic_vars(tree, window) -> list[str]:
     wanted = ["mortality_level", f"tfr_{window.first_year}", "census_age_noise"]
     wanted += [f"padding_{c.year}" for c in window.observed_censuses if c.padding]
     wanted += [c.prior_name for c in window.hazard_causes]
-    wanted.append(f"undercount_{window.initial_census.year}_ages_0_2")
+    from .model.components import initial
+
+    wanted += list(initial.names(window))
     return [v for v in wanted if v in post]
 
 

@@ -9,6 +9,8 @@ that is reported, not used.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import tempfile
@@ -25,7 +27,7 @@ from .data import load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
 from .model import account
 from .model.build import build_model
-from .scenarios import Scenario, load_scenario, scenario_from_text
+from .scenarios import Scenario, load_scenario
 from .window import Window, load_window, window_from_text
 
 STUDY = "engine"
@@ -115,13 +117,13 @@ def run(
             kv.split("=", 1) for kv in observations.attrs.get("data_checksums", "").split(";") if kv
         )
     config = config or (inference.SamplerConfig.quick() if quick else inference.SamplerConfig())
-    for key, value in sampler.items():
-        if not hasattr(config, key):
-            raise TypeError(f"unknown sampler setting '{key}'")
-        setattr(config, key, value)
+    unknown = set(sampler) - {f.name for f in dataclasses.fields(config)}
+    if unknown:
+        raise TypeError(f"unknown sampler setting(s) {sorted(unknown)}")
+    config = dataclasses.replace(config, **sampler)
     inputs = account.make_inputs(observations, win)
     model = build_model(observations, win, sc, inputs=inputs)
-    tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model, win))
+    tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model))
     diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
     manifest = inference.manifest(
         tree,
@@ -142,7 +144,7 @@ def run(
     return result
 
 
-def prior_var_names(model, window: Window) -> list[str]:
+def prior_var_names(model) -> list[str]:
     """The prior group holds the free parameters only; everything else follows from them."""
     return [v.name for v in model.free_RVs]
 
@@ -163,7 +165,7 @@ def diagnostic_vars(model, window: Window) -> list[str]:
 def claims_dataset(claims: pd.DataFrame) -> xr.Dataset:
     df = claims.copy()
     for col in df.columns:
-        if df[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(df[col]):
             df[col] = df[col].fillna("").astype(str)
     return xr.Dataset.from_dataframe(df.reset_index(drop=True).rename_axis("claim_row"))
 
@@ -171,7 +173,7 @@ def claims_dataset(claims: pd.DataFrame) -> xr.Dataset:
 def claims_frame(ds: xr.Dataset) -> pd.DataFrame:
     df = ds.to_dataframe().reset_index(drop=True)
     for col in df.columns:
-        if df[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(df[col]):
             df[col] = df[col].astype(str).replace({"": np.nan})
     return df
 
@@ -185,9 +187,21 @@ def to_tree(r: Run) -> xr.DataTree:
         tree["observations"] = xr.DataTree(r.observations)
     tree.attrs["window_text"] = r.window.text
     tree.attrs["window_name"] = r.window.name
-    tree.attrs["scenario_text"] = r.scenario.text
-    tree.attrs["scenario_name"] = r.scenario.name
+    tree.attrs["scenario_json"] = json.dumps(
+        {
+            "name": r.scenario.name,
+            "description": r.scenario.description,
+            "overrides": r.scenario.overrides,
+            "path": r.scenario.path,
+            "text": r.scenario.text,
+        },
+        default=_jsonable,
+    )
     return tree
+
+
+def _jsonable(x):
+    return x.tolist() if isinstance(x, np.ndarray) else str(x)
 
 
 def write_run(r: Run, out: Path, force: bool = False) -> Path:
@@ -238,14 +252,15 @@ def load_run(path: str | Path) -> Run:
     """Load a saved run; needs nothing but the results folder."""
     tree, manifest = inference.load(Path(path))
     missing = [g for g in ("inputs", "published_claims") if g not in tree.children]
-    if missing or "window_text" not in tree.attrs:
+    if missing or "window_text" not in tree.attrs or "scenario_json" not in tree.attrs:
         raise ResultsError(
             f"{path}: not a self-contained result (missing {', '.join(missing) or 'window'}); "
             "it was written by an older version: run it again"
         )
     window = window_from_text(tree.attrs["window_text"], f"{path} (saved window)")
-    scenario = scenario_from_text(
-        tree.attrs.get("scenario_text", ""), tree.attrs.get("scenario_name", "saved")
+    saved = json.loads(tree.attrs["scenario_json"])
+    scenario = Scenario(
+        saved["name"], saved["description"], saved["overrides"], saved["path"], saved["text"]
     )
     inputs = account.Inputs.from_dataset(tree["inputs"].to_dataset())
     claims = claims_frame(tree["published_claims"].to_dataset())

@@ -188,8 +188,8 @@ class Window:
         return tuple(c for c in self.causes if c.kind == "hazard")
 
     @property
-    def count_causes(self) -> tuple[CauseSpec, ...]:
-        """Count causes with a fixed age-sex pattern."""
+    def patterned_causes(self) -> tuple[CauseSpec, ...]:
+        """Count causes with a fixed age-sex pattern (not the proportional ones)."""
         return tuple(c for c in self.causes if c.kind == "count" and c.pattern is not None)
 
     @property
@@ -313,6 +313,8 @@ class _Parser:
         censuses = self.censuses(first, last)
         causes = self.causes(first, last)
         names = [c.name for c in causes]
+        if not causes:
+            self.fail("causes", "a window needs at least one cause of excess death")
         if len(set(names)) != len(names):
             self.fail("causes", "two causes share a name")
         deviations = tuple(
@@ -343,8 +345,16 @@ class _Parser:
             kind = self.get(s, "kind", entry, str)
             if kind not in REGISTRATION_KINDS:
                 self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(REGISTRATION_KINDS)}")
+            if any(r.kind == kind for r in registration):
+                self.fail(entry, f"a second '{kind}' series: a window observes one of each")
             lo = first - 1 if kind == "rates" else first  # the rates may precede the window
             yrs = self.years(s, entry, lo, last)
+            if kind == "rates" and yrs != (first - 1, first - 1):
+                self.fail(
+                    entry,
+                    f"registered rates are compared with the first projection year: their "
+                    f"years must be [{first - 1}, {first - 1}]",
+                )
             default_suffix = f"_{yrs[0]}_{str(yrs[1])[2:]}" if yrs[0] != yrs[1] else f"_{yrs[0]}"
             suffix = self.get(s, "completeness_suffix", entry, str, default_suffix)
             registration.append(RegistrationSpec(kind, yrs, suffix))
@@ -354,6 +364,12 @@ class _Parser:
             cause = self.get(a, "cause", entry, str)
             if cause not in names:
                 self.fail(entry, f"cause '{cause}' is not a cause of this window")
+            if next(c for c in causes if c.name == cause).kind != "count":
+                self.fail(
+                    entry, f"cause '{cause}' is a hazard: archives count a count cause's deaths"
+                )
+            if any(x.cause == cause for x in archival):
+                self.fail(entry, f"a second series for cause '{cause}': one series per cause")
             archival.append(ArchivalSpec(cause, self.get(a, "measure", entry, str)))
         return Window(
             name=name,
@@ -387,9 +403,19 @@ class _Parser:
             army = c.get("army_ages")
             if army is not None:
                 army = self.years({"a": army}, entry, 0, MAX_AGE, key="a")
-            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army))
+            young = self.get(c, "undercount_young_ages", entry, int, 2)
+            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army, young))
         if sum(c.role == "initial" for c in out) != 1:
             self.fail("censuses", "exactly one census must have role 'initial'")
+        init = next(c for c in out if c.role == "initial")
+        if init.year not in (first - 1, first) or init.padding or init.army_ages:
+            self.fail(
+                f"census {init.year}",
+                f"the initial census is the population of 1 Jan {first}: its year must be "
+                f"{first - 1} or {first}, with no padding or army",
+            )
+        if not any(c.role == "observed" for c in out):
+            self.fail("censuses", "a window needs at least one observed census")
         return tuple(out)
 
     def causes(self, first: int, last: int) -> tuple[CauseSpec, ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from ..exceptions import DataValidationError
 from ..window import Window
 from . import cohort
 from .components import baseline, causes, fertility, flows, initial
@@ -135,6 +136,13 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
                     for y, v in zip(row["year_registered"].values, row.values, strict=True)
                     if series.years[0] <= int(y) <= series.years[1] and np.isfinite(v)
                 }
+                missing = sorted(set(series.year_list.tolist()) - set(events[str(event)]))
+                if missing:
+                    raise DataValidationError(
+                        "vital_events.csv",
+                        f"the window {window.name} observes registered {event} in "
+                        f"{series.years[0]}-{series.years[1]}; no count for {missing}",
+                    )
     return Inputs(
         initial=initial_pop.values.astype(float),
         y_std=cohort.brass_logit_standard(lx),

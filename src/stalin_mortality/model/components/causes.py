@@ -34,7 +34,7 @@ def priors(window: Window) -> list[PriorSpec]:
 
 def count_order(window: Window) -> tuple[CauseSpec, ...]:
     """Count causes as the year step takes them: patterned first, then proportional."""
-    return (*window.count_causes, *window.proportional_causes)
+    return (*window.patterned_causes, *window.proportional_causes)
 
 
 def hazard_weights(window: Window) -> np.ndarray | None:
@@ -43,7 +43,7 @@ def hazard_weights(window: Window) -> np.ndarray | None:
 
 
 def patterns(window: Window) -> np.ndarray | None:
-    causes = window.count_causes
+    causes = window.patterned_causes
     return np.stack([c.pattern for c in causes]) if causes else None
 
 
