@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import studies
 from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_LABEL
-from .exceptions import StalinMortalityError
+from .exceptions import DataValidationError, Interrupted, StalinMortalityError
 
 
 def _run(args) -> int:
@@ -88,27 +89,45 @@ def _compare(args) -> int:
         print(f"  {row['quantity'][:60]:<60} " + "  ".join(cells))
     print("runs: " + ", ".join(runs))
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(f"# Posterior median and {INTERVAL_LABEL} by run\n")
-            table.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
-        print(f"written to {out}")
+        import io
+
+        from .safety import write_new_file
+
+        buf = io.StringIO()
+        buf.write(f"# Posterior median and {INTERVAL_LABEL} by run\n")
+        table.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
+        print(f"written to {write_new_file(args.out, buf.getvalue(), force=args.force)}")
     return 0
 
 
 def _check(args) -> int:
-    from .data import load_tables, verify_registry
+    from .data import load_tables, observations_from, verify_registry, write_registry
+    from .model.account import make_inputs
+    from .model.build import build_model
     from .model.components import prior_specs
     from .scenarios import load_scenario
+    from .validation import check_model
     from .window import load_window
 
     tables = load_tables(check_registry=False)
+    if args.register:
+        print(f"recorded the checksums of every data file in {write_registry(tables.directory)}")
     problems = verify_registry(tables.directory)
     for p in problems:
         print(f"data/{p}", file=sys.stderr)
     sc = load_scenario(args.scenario)
-    sc.resolve(prior_specs(load_window(args.window)))
+    window = load_window(args.window)
+    observations = observations_from(tables)
+    inputs = make_inputs(observations, window)
+    model = build_model(observations, window, sc, inputs=inputs)
+    check_model(model, window, inputs, sc.resolve(prior_specs(window)), gradient=True)
+    if problems:
+        raise DataValidationError(
+            "registry.csv",
+            f"{len(problems)} data file(s) differ from their registered checksums (above); if "
+            "the change is deliberate and the files validate, record it with "
+            "'stalin-mortality check --register' (docs/data.md)",
+        )
     print(
         f"data: {len(tables.frames)} files valid; "
         f"scenario '{sc.name}' valid ({len(sc.overrides)} overrides)"
@@ -132,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path")
     r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
     r.add_argument("--out", default="results/default", help="results folder")
-    r.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
     r.add_argument("--sampler", default="nutpie", choices=["nutpie", "pymc"])
     r.add_argument(
         "--backend",
@@ -145,9 +164,9 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a smoke run with few draws (2 chains x 200); its convergence gate only warns",
     )
-    r.add_argument("--draws", type=int, help="draws per chain (default 1000)")
-    r.add_argument("--tune", type=int, help="tuning steps per chain (default 1000)")
-    r.add_argument("--chains", type=int, help="chains (default 4)")
+    r.add_argument("--draws", type=_count, help="draws per chain (default 1000)")
+    r.add_argument("--tune", type=_count, help="tuning steps per chain (default 1000)")
+    r.add_argument("--chains", type=_count, help="chains (default 4)")
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument("--allow-bad-diagnostics", action="store_true")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -157,25 +176,82 @@ def parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_report)
     cmp = sub.add_parser("compare", help="the same estimands across saved runs, side by side")
     cmp.add_argument("directories", nargs="+", help="results folders (two or more)")
-    cmp.add_argument("--out", help="also write the comparison as CSV")
+    cmp.add_argument("--out", help="also write the comparison as CSV (a new file)")
+    cmp.add_argument("--force", action="store_true", help="overwrite the --out file")
     cmp.set_defaults(func=_compare)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument("--scenario", default="default")
-    c.add_argument("--window", default=DEFAULT_WINDOW)
+    c.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
+    c.add_argument(
+        "--register",
+        action="store_true",
+        help="after a deliberate change to data/: record the files' checksums (they must "
+        "validate first)",
+    )
     c.set_defaults(func=_check)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    import matplotlib
+#: Exit statuses (docs/reliability.md).
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_FAILED_GATE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-    matplotlib.use("Agg")  # the command line draws into files only
+
+def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        import matplotlib
+
+        from .inference import install_signal_handlers
+
+        matplotlib.use("Agg")  # the command line draws into files only
+        install_signal_handlers()
         return args.func(args)
+    except (KeyboardInterrupt, Interrupted) as err:
+        detail = f": {err}" if isinstance(err, Interrupted) else ""
+        print(f"interrupted{detail}; nothing was written or replaced", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except StalinMortalityError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except Exception as err:
+        log = _crash_log()
+        print(
+            f"internal error: {type(err).__name__}: {err} (traceback in {log}); please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _crash_log() -> str:
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="stalin-mortality-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    return path
+
+
+def _count(text: str) -> int:
+    """A positive whole number (draws, tuning steps, chains)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """A seed: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1, got {value}")
+    return value
 
 
 if __name__ == "__main__":

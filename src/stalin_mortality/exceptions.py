@@ -37,3 +37,7 @@ class ConvergenceError(StalinMortalityError):
 
 class ResultsError(StalinMortalityError):
     """A results folder is missing, corrupted, or would be overwritten."""
+
+
+class Interrupted(StalinMortalityError):
+    """The run was interrupted (SIGINT or SIGTERM): nothing was written or replaced."""

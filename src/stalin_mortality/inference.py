@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import platform
+import signal
+import threading
 import time
 import warnings
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +22,24 @@ import pymc as pm
 import xarray as xr
 
 from .constants import DEFAULT_SEED
-from .exceptions import ConvergenceError, ResultsError
+from .exceptions import ConvergenceError, Interrupted, ResultsError
+
+#: Set by the signal handlers of :func:`install_signal_handlers` (SIGINT, SIGTERM): nutpie
+#: catches the interrupt and returns the draws it has, which must never pass for a result.
+INTERRUPTED = threading.Event()
+
+
+def install_signal_handlers() -> None:
+    """SIGINT and SIGTERM interrupt the run: the flag is set and ``KeyboardInterrupt``
+    raised (the command line turns it into exit status 130, writing nothing)."""
+
+    def handler(signum, frame):
+        INTERRUPTED.set()
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
 
 POSTERIOR_FILE = "posterior.nc"
 MANIFEST_FILE = "manifest.json"
@@ -92,6 +111,7 @@ def fit(
     starts sent chains of the cohort-component toy to absurd populations.
     """
     config = config or SamplerConfig()
+    INTERRUPTED.clear()
     if config.same_start is None:
         config = replace(config, same_start=getattr(model, "same_start", True))
     rng = np.random.default_rng(seed)
@@ -126,6 +146,7 @@ def fit(
             )
             draws_seconds = None
     t2 = time.perf_counter()
+    _check_complete(post, config)
     tree = post.copy()
     for group in ("prior", "prior_predictive"):
         if group in prior.children:
@@ -139,6 +160,19 @@ def fit(
         sampler=json.dumps(asdict(config)),
     )
     return tree
+
+
+def _check_complete(post, config: SamplerConfig) -> None:
+    """Refuse a truncated posterior: an interrupt during sampling, or fewer draws than
+    asked in any chain (nutpie returns what it has when interrupted)."""
+    sizes = post["posterior"].sizes
+    if INTERRUPTED.is_set():
+        raise Interrupted("interrupted during sampling: nothing was written")
+    if sizes.get("chain") != config.chains or sizes.get("draw") != config.draws:
+        raise Interrupted(
+            f"sampling stopped early ({sizes.get('chain')} chains x {sizes.get('draw')} draws "
+            f"of {config.chains} x {config.draws}): nothing was written"
+        )
 
 
 def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int):
@@ -183,23 +217,37 @@ def diagnose(
         ess_bulk = az.ess(tree, var_names=var_names, method="bulk")
         ess_tail = az.ess(tree, var_names=var_names, method="tail")
 
+    post = tree["posterior"].to_dataset()
+    names = var_names or list(post.data_vars)
+    # elements that vary (a cause's excess outside its years is a constant 0: no r_hat)
+    varying = {
+        n: (post[n].max(("chain", "draw")) > post[n].min(("chain", "draw"))).values for n in names
+    }
+
     def values(result: xr.DataTree) -> np.ndarray:
-        # every element of every variable, flattened (vector variables included)
-        return np.concatenate([v.values.ravel() for v in result.dataset.data_vars.values()])
+        # every varying element of every variable, flattened (vector variables included)
+        ds = result.dataset
+        return np.concatenate([np.ravel(ds[n].values)[np.ravel(varying[n])] for n in names])
 
     diverging = tree["sample_stats"]["diverging"] if "sample_stats" in tree.children else None
+    r, b, t = values(rhat), values(ess_bulk), values(ess_tail)
+    nan = not (r.size and np.isfinite(r).all() and np.isfinite(b).all() and np.isfinite(t).all())
     d = Diagnostics(
-        max_rhat=float(np.nanmax(values(rhat))),
-        min_ess_bulk=float(np.nanmin(values(ess_bulk))),
-        min_ess_tail=float(np.nanmin(values(ess_tail))),
-        divergences=int(diverging.sum()) if diverging is not None else 0,
+        max_rhat=float(np.max(r)) if r.size else float("nan"),
+        min_ess_bulk=float(np.min(b)) if b.size else float("nan"),
+        min_ess_tail=float(np.min(t)) if t.size else float("nan"),
+        divergences=int(diverging.sum()) if diverging is not None else -1,
         passed=True,
     )
-    if d.max_rhat > gate.max_rhat:
+    if nan:
+        d.failures.append("a diagnostic is not a number (or there are no draws to check)")
+    if diverging is None:
+        d.failures.append("no sampler statistics: divergences unknown")
+    if not d.max_rhat <= gate.max_rhat:
         d.failures.append(f"max r_hat {d.max_rhat:.3f} > {gate.max_rhat}")
-    if d.min_ess_bulk < gate.min_ess_bulk:
+    if not d.min_ess_bulk >= gate.min_ess_bulk:
         d.failures.append(f"min bulk ESS {d.min_ess_bulk:.0f} < {gate.min_ess_bulk:.0f}")
-    if d.min_ess_tail < gate.min_ess_tail:
+    if not d.min_ess_tail >= gate.min_ess_tail:
         d.failures.append(f"min tail ESS {d.min_ess_tail:.0f} < {gate.min_ess_tail:.0f}")
     if d.divergences > gate.max_divergences:
         d.failures.append(f"{d.divergences} divergences > {gate.max_divergences}")

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +24,10 @@ from .data import load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
 from .model import account
 from .model.build import build_model
+from .model.components import prior_specs
+from .safety import OutputSlot
 from .scenarios import Scenario, load_scenario
+from .validation import check_model
 from .window import Window, load_window, window_from_text
 
 STUDY = "engine"
@@ -123,6 +123,8 @@ def run(
     config = dataclasses.replace(config, **sampler)
     inputs = account.make_inputs(observations, win)
     model = build_model(observations, win, sc, inputs=inputs)
+    # the value checks of `check` (0.5 s); the JAX gradient check (9 s) is `check`'s alone
+    check_model(model, win, inputs, sc.resolve(prior_specs(win)))
     tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model))
     diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
     manifest = inference.manifest(
@@ -206,46 +208,17 @@ def _jsonable(x):
 
 def write_run(r: Run, out: Path, force: bool = False) -> Path:
     """Save ``r`` with its tables and figures into ``out`` (see :meth:`Run.save`)."""
+    with OutputSlot(out, force) as slot:
+        return slot.write(lambda tmp: fill_folder(r, tmp))
+
+
+def fill_folder(r: Run, directory: Path) -> None:
+    """Every file of a results folder: posterior, manifest, tables, figures."""
     from .outputs import write_outputs
 
-    def fill(tmp: Path) -> None:
-        to_tree(r).to_netcdf(tmp / inference.POSTERIOR_FILE, engine="h5netcdf")
-        inference.write_manifest(tmp, r.manifest)
-        write_outputs(r, tmp)
-
-    return write_folder(out, fill, force)
-
-
-def write_folder(out: Path, fill, force: bool = False) -> Path:
-    """Write a results folder through ``fill(tmp)`` into a temporary folder beside ``out``,
-    renamed into place only when complete (an interrupted write leaves ``out`` as it was)."""
-    check_output_folder(out, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        fill(tmp)
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return out
-
-
-def check_output_folder(out: Path, force: bool) -> None:
-    """Refuse, before any sampling, a results folder that cannot be written."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ResultsError(f"{out} exists and is not a folder")
-    if out.exists() and not force:
-        raise ResultsError(f"{out} exists; pass --force to overwrite it")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ResultsError(f"cannot write to {out.parent}: {err}") from None
-    if not os.access(out.parent, os.W_OK | os.X_OK):
-        raise ResultsError(f"cannot write to {out.parent}: permission denied")
+    to_tree(r).to_netcdf(directory / inference.POSTERIOR_FILE, engine="h5netcdf")
+    inference.write_manifest(directory, r.manifest)
+    write_outputs(r, directory)
 
 
 def load_run(path: str | Path) -> Run:

@@ -9,6 +9,7 @@ complete, and the folder is checked before any sampling.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from .constants import DEFAULT_SEED, DEFAULT_WINDOW
 from .data import checksums, data_dir, load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
 from .outputs import headline as engine_headline
+from .safety import OutputSlot
 from .scenarios import load_scenario
 from .studies import DEFAULT_STUDY, STUDIES
 
@@ -37,19 +39,18 @@ def run(
     a failed convergence gate is written too (``status: failed_diagnostics``)."""
     if study not in STUDIES:
         raise ResultsError(f"unknown study '{study}'; known: {', '.join(STUDIES)}")
-    out = Path(out)
-    results.check_output_folder(out, force)
-    if study == "shortfall_1937":
-        return _run_shortfall(out, scenario, seed, config, quick)
-    try:
-        r = results.run(window, scenario=scenario, seed=seed, config=config, quick=quick)
-    except ConvergenceError as err:
-        r = err.result
-    r.save(out, force=force)
-    return out, r.diagnostics
+    with OutputSlot(out, force) as slot:  # checked and locked before any sampling
+        if study == "shortfall_1937":
+            return _run_shortfall(slot, scenario, seed, config, quick)
+        try:
+            r = results.run(window, scenario=scenario, seed=seed, config=config, quick=quick)
+        except ConvergenceError as err:
+            r = err.result
+        slot.write(lambda tmp: results.fill_folder(r, tmp))
+    return slot.target, r.diagnostics
 
 
-def _run_shortfall(out, scenario, seed, config, quick):
+def _run_shortfall(slot, scenario, seed, config, quick):
     from .studies import shortfall_1937 as module
 
     sc = load_scenario(scenario)
@@ -76,7 +77,7 @@ def _run_shortfall(out, scenario, seed, config, quick):
         inference.save(tree, tmp, manifest)
         module.write_outputs(tree, manifest, tmp)
 
-    return results.write_folder(out, fill, force=True), diagnostics
+    return slot.write(fill), diagnostics
 
 
 def regenerate(directory: Path) -> tuple[list[Path], list[str]]:
@@ -95,16 +96,33 @@ def regenerate(directory: Path) -> tuple[list[Path], list[str]]:
             "data/ changed since this posterior was computed "
             f"({', '.join(sorted(changed))}); the saved observations were used"
         )
-    if manifest.get("study") == "shortfall_1937":
-        from .studies import shortfall_1937 as module
+    with OutputSlot(directory, replace_own=True) as slot:
+        if manifest.get("study") == "shortfall_1937":
+            from .studies import shortfall_1937 as module
 
-        tree, _ = inference.load(directory)
-        if "observations" not in tree.children:
-            raise ResultsError(f"{directory}: written by an older version; run it again")
-        return module.write_outputs(tree, manifest, directory), notes
-    from .outputs import write_outputs
+            tree, _ = inference.load(directory)
+            if "observations" not in tree.children:
+                raise ResultsError(f"{directory}: written by an older version; run it again")
 
-    return write_outputs(results.load_run(directory), directory), notes
+            def write(tmp):
+                return module.write_outputs(tree, manifest, tmp)
+        else:
+            from .outputs import write_outputs
+
+            run = results.load_run(directory)
+
+            def write(tmp):
+                return write_outputs(run, tmp)
+
+        written = []
+
+        def fill(tmp: Path) -> None:
+            for name in (inference.POSTERIOR_FILE, inference.MANIFEST_FILE):
+                shutil.copy2(slot.target / name, tmp / name)
+            written.extend(write(tmp))
+
+        slot.write(fill)
+    return [slot.target / p.relative_to(p.parents[1]) for p in written], notes
 
 
 def headline(directory: Path) -> pd.DataFrame:
@@ -128,7 +146,11 @@ def compare(directories: list[Path]) -> pd.DataFrame:
         _, manifest = inference.load_manifest(d)
         kinds.add((manifest.get("study"), manifest.get("window")))
         name = manifest["scenario"]["name"]
-        names.append(name if name not in names else f"{name} ({Path(d).name})")
+        if name in names:
+            name = f"{name} ({Path(d).name})"
+        if name in names:
+            name = f"{manifest['scenario']['name']} ({Path(d).resolve()})"
+        names.append(name)
         frames.append(headline(d).set_index("quantity"))
     if len(kinds) > 1:
         raise ResultsError(

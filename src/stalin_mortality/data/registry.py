@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,11 @@ REGISTRY_FILE = "registry.csv"
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The file's checksum; a file that cannot be read has the checksum of nothing."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -33,15 +38,24 @@ class RegistryProblem:
 
 def read_registry(data_dir: Path) -> dict[str, str]:
     path = Path(data_dir) / REGISTRY_FILE
+    from .validate import read_text
+
     if not path.exists():
         raise DataValidationError(REGISTRY_FILE, f"registry not found at {path}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    if rows and not {"file", "sha256"} <= set(rows[0]):
+    try:
+        rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
+    except csv.Error as err:
+        raise DataValidationError(REGISTRY_FILE, f"not a CSV file: {err}") from None
+    if not rows or not {"file", "sha256"} <= set(rows[0]):
         raise DataValidationError(
             REGISTRY_FILE, "missing column(s): needs 'file' and 'sha256'", row=1
         )
-    return {r["file"]: r["sha256"] for r in rows}
+    out = {}
+    for i, r in enumerate(rows, start=2):
+        if not isinstance(r.get("file"), str) or not isinstance(r.get("sha256"), str):
+            raise DataValidationError(REGISTRY_FILE, "a row without file and sha256", row=i)
+        out[r["file"]] = r["sha256"]
+    return out
 
 
 def verify_registry(data_dir: Path) -> list[RegistryProblem]:

@@ -7,6 +7,7 @@ naming the file, the row (1-based, the header is row 1), the column and the prob
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,20 +16,50 @@ import pandas as pd
 from ..exceptions import DataValidationError
 from .schema import SCHEMAS, Schema
 
+#: No count, rate or figure in data/ can exceed this.
+MAX_NUMBER = 1e10
+#: A data file larger than this is not one of ours (the largest is about 1 MB).
+MAX_DATA_BYTES = 50_000_000
+
+
+def read_text(path: Path) -> str:
+    """A data file's text, or a :class:`DataValidationError` naming the file: missing, a
+    folder, too large, binary (a NUL byte) or not UTF-8."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise DataValidationError(name, f"file not found at {path}")
+    if not path.is_file():
+        raise DataValidationError(name, f"{path} is not a regular file")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_DATA_BYTES + 1)
+    except OSError as err:
+        raise DataValidationError(name, f"cannot be read: {err}") from None
+    if len(raw) > MAX_DATA_BYTES:
+        raise DataValidationError(name, f"larger than {MAX_DATA_BYTES:,} bytes: not a data file")
+    if b"\x00" in raw:
+        raise DataValidationError(name, "binary content (a NUL byte): not a CSV text file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataValidationError(
+            name, f"not UTF-8 text (byte {err.start}: {err.reason})"
+        ) from None
+
 
 def read_table(path: Path, schema: Schema, source_keys: set[str] | None = None) -> pd.DataFrame:
     """Read ``path`` as text, check it against ``schema`` and return typed columns."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise DataValidationError(name, f"file not found at {path}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise DataValidationError(name, "file is empty (no header row)") from None
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    try:
+        header = next(reader)
         rows = list(reader)
+    except StopIteration:
+        raise DataValidationError(name, "file is empty (no header row)") from None
+    except csv.Error as err:
+        raise DataValidationError(name, f"not a CSV file: {err}") from None
     missing = [c for c in schema.names if c not in header]
     if missing:
         raise DataValidationError(
@@ -102,6 +133,14 @@ def _parse(name, row, col, text):
     if col.minimum is not None and value < col.minimum:
         raise DataValidationError(
             name, f"value {text} out of range (below {col.minimum:g})", row=row, column=col.name
+        )
+    if col.maximum is None and col.kind in ("int", "float") and value > MAX_NUMBER:
+        raise DataValidationError(
+            name,
+            f"value {text} is implausible (above {MAX_NUMBER:g}: more than all people who ever "
+            "lived)",
+            row=row,
+            column=col.name,
         )
     if col.maximum is not None and value > col.maximum:
         raise DataValidationError(
