@@ -10,6 +10,7 @@ its declaration.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from pymc_extras.prior import Prior
 from .exceptions import ScenarioError
 
 SUPPORTS = ("real", "positive", "probability")
+#: No parameter of a prior here is larger than this (counts have log-scale priors).
+MAX_PARAMETER = 1e12
 #: Parameters that must be strictly positive, whatever the distribution.
 POSITIVE_PARAMETERS = {"sigma", "tau", "alpha", "beta", "lam", "nu", "b", "kappa", "sd"}
 #: Continuous distributions whose support is the positive half-line.
@@ -82,6 +85,12 @@ def _numbers(name: str, key: str, value, where: str):
         )
     if not all(np.isfinite(values)):
         raise ScenarioError(f"{where}: prior '{name}': parameter '{key}' must be finite")
+    if max(abs(v) for v in values) > MAX_PARAMETER:
+        raise ScenarioError(
+            f"{where}: prior '{name}': parameter '{key}' = {value} is implausibly large (no "
+            f"parameter of this model exceeds {MAX_PARAMETER:g}; counts are priors on the log "
+            "scale)"
+        )
     return values
 
 
@@ -114,10 +123,11 @@ def _check_support(spec: PriorSpec, dist: str, params: dict, where: str) -> None
         )
 
 
-def checked_prior(spec: PriorSpec, raw: dict, where: str) -> Prior:
+def checked_prior(spec: PriorSpec, raw: dict, where: str, probe: bool = False) -> Prior:
     """Turn ``{"distribution": ..., **parameters}`` into a :class:`Prior` checked against its
     declaration: known continuous distribution, finite numbers, positive scales, the
-    declared support, and one value per element for a vector prior."""
+    declared support, and one value per element for a vector prior; with ``probe`` (a
+    scenario's override), also 20 draws that must be finite and inside the support."""
     name = spec.name
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: prior '{name}' must be a table, got {raw!r}")
@@ -155,12 +165,46 @@ def checked_prior(spec: PriorSpec, raw: dict, where: str) -> Prior:
         raise ScenarioError(f"{where}: prior '{name}': lower must be below upper")
     _check_support(spec, dist, params, where)
     try:
-        cls.dist(**params)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rv = cls.dist(**params)
     except (TypeError, ValueError) as err:
         raise ScenarioError(
             f"{where}: prior '{name}': {dist}({params}) is invalid: {err}"
         ) from None
+    if probe:
+        _probe(spec, rv, f"{dist}({params})", where)
     return Prior(dist, **params)
+
+
+def _probe(spec: PriorSpec, rv, shown: str, where: str) -> None:
+    """A prior a scenario sets must give finite draws inside its declared support."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            draws = np.asarray(pm.draw(rv, draws=20, random_seed=0, mode="FAST_COMPILE"))
+    except Exception as err:
+        first = str(err).splitlines()[0] if str(err) else ""
+        raise ScenarioError(
+            f"{where}: prior '{spec.name}': {shown} cannot be drawn from "
+            f"({type(err).__name__}: {first})"
+        ) from None
+    ok = np.isfinite(draws)
+    if spec.support == "positive":
+        ok &= draws > 0
+    elif spec.support == "probability":
+        ok &= (draws >= 0) & (draws <= 1)
+    if not np.isfinite(draws).all():
+        raise ScenarioError(
+            f"{where}: prior '{spec.name}': {shown} gives {draws[~np.isfinite(draws)][0]}, not "
+            f"a finite number (the parameter is in {spec.units or spec.support}: a mean or "
+            "scale in the wrong units?)"
+        )
+    if not ok.all():
+        raise ScenarioError(
+            f"{where}: prior '{spec.name}': {shown} gives {draws[~ok].ravel()[0]:.3g}, outside "
+            f"what the parameter can be ({spec.support}{', ' + spec.units if spec.units else ''})"
+        )
 
 
 def create_variable(spec: PriorSpec, prior: Prior):

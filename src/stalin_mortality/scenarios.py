@@ -67,7 +67,7 @@ class Scenario:
         out = {}
         for name, spec in specs.items():
             if name in self.overrides:
-                out[name] = checked_prior(spec, self.overrides[name], self.where)
+                out[name] = checked_prior(spec, self.overrides[name], self.where, probe=True)
             else:
                 out[name] = spec.default()
         return out

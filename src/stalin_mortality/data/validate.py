@@ -190,7 +190,19 @@ def check_census_totals(ages: pd.DataFrame, totals: pd.DataFrame) -> None:
 
 
 def check_life_tables(lt: pd.DataFrame) -> None:
-    """lx positive at the radix and never increasing with age."""
+    """Every table complete (both sexes, every age 0..100), lx positive at the radix and
+    never increasing with age."""
+    for period, g in lt.groupby("period"):
+        for sex in ("male", "female"):
+            ages = set(g[g.sex == sex]["age"])
+            missing = sorted(set(range(101)) - ages)
+            if missing:
+                raise DataValidationError(
+                    lt.attrs["file"],
+                    f"the {period} table for {sex}s lacks ages {missing[:5]}"
+                    + (" ..." if len(missing) > 5 else "")
+                    + " (every age 0..100 is needed)",
+                )
     for (period, sex), g in lt.groupby(["period", "sex"]):
         g = g.sort_values("age")
         lx = g["lx"].to_numpy()
