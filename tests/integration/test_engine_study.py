@@ -204,3 +204,34 @@ def test_failed_convergence_gate_exits_3_and_keeps_the_posterior(tmp_path, capsy
     assert manifest["diagnostics"]["failures"]
     assert (out / "posterior.nc").exists()
     assert cli.main([*args, "--force", "--allow-bad-diagnostics"]) == 0
+
+
+def test_saved_file_missing_a_variable_or_keys_is_one_line(quick_run, tmp_path, capsys):
+    import xarray as xr
+
+    broken = tmp_path / "broken"
+    shutil.copytree(quick_run, broken)
+    tree = xr.open_datatree(broken / "posterior.nc", engine="h5netcdf").load()
+    tree["posterior"] = tree["posterior"].to_dataset().drop_vars("mortality_level")
+    (broken / "posterior.nc").unlink()
+    tree.to_netcdf(broken / "posterior.nc", engine="h5netcdf")
+    assert cli.main(["report", str(broken)]) == 2
+    assert "lack mortality_level" in capsys.readouterr().err
+    (broken / "manifest.json").write_text(json.dumps({"study": "engine"}))
+    assert cli.main(["report", str(broken)]) == 2
+    assert "not a stalin_mortality manifest" in capsys.readouterr().err
+
+
+def test_compare_keeps_runs_whose_names_repeat(quick_run, tmp_path):
+    a, b = tmp_path / "a" / "run", tmp_path / "b" / "run"
+    shutil.copytree(quick_run, a)
+    shutil.copytree(quick_run, b)
+    table = sm_compare([quick_run, a, b])
+    medians = [c for c in table.columns if c.endswith(": median")]
+    assert len(medians) == 3
+
+
+def sm_compare(dirs):
+    from stalin_mortality.study import compare
+
+    return compare(dirs)
