@@ -92,16 +92,71 @@ def test_links_files_and_unwritable_parents_are_refused(tmp_path):
         check_target(a_file / "results", force=False)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only permissions")
-def test_read_only_parent_is_refused(tmp_path):
+def test_read_only_folder_is_refused(tmp_path):
+    """A read-only folder: a read-only file system mounted for the test when it runs as root
+    (root writes through permission bits, and tests run as root here), else a folder
+    without write permission."""
     ro = tmp_path / "ro"
     ro.mkdir()
-    ro.chmod(0o555)
+    mounted = False
+    if os.geteuid() == 0:
+        mounted = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)], capture_output=True
+            ).returncode
+            == 0
+        )
+        if not mounted:
+            pytest.skip("running as root without the right to mount a read-only file system")
+    else:
+        ro.chmod(0o555)
     try:
         with pytest.raises(ResultsError, match="permission denied"):
-            check_target(ro / "out", force=False)
+            OutputSlot(ro / "out")
     finally:
-        ro.chmod(0o755)
+        if mounted:
+            subprocess.run(["umount", str(ro)], check=True)
+        else:
+            ro.chmod(0o755)
+
+
+def test_swap_failure_puts_the_old_folder_back(tmp_path, monkeypatch):
+    """Fault injection: the rename of the new folder into place fails."""
+    out = _fake_results(tmp_path / "run")
+    real_rename = Path.rename
+
+    def failing_rename(self, target):
+        if self.name.startswith(".run.tmp"):
+            raise OSError("rename failed")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(OSError, match="rename failed"), OutputSlot(out, force=True) as slot:
+        slot.write(lambda tmp: (tmp / "manifest.json").write_text("{}"))
+    assert (out / "posterior.nc").read_bytes() == b"x"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".run.")] == [".run.lock"]
+
+
+def test_undeletable_old_folder_is_cleaned_by_the_next_run(tmp_path, monkeypatch):
+    """Fault injection: the old folder cannot be deleted after the swap; the new results are
+    in place all the same, and the next run removes the leftover."""
+    out = _fake_results(tmp_path / "run")
+    real_rmtree = shutil.rmtree
+
+    def stubborn(path, *a, **k):
+        if ".run.old-" in str(path):
+            return None  # as rmtree(ignore_errors=True) does when a file will not go
+        return real_rmtree(path, *a, **k)
+
+    monkeypatch.setattr(shutil, "rmtree", stubborn)
+    with OutputSlot(out, force=True) as slot:
+        slot.write(lambda tmp: (tmp / "manifest.json").write_text('{"study": "engine"}'))
+    assert any(p.name.startswith(".run.old-") for p in tmp_path.iterdir())
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
+    with OutputSlot(out, force=True):
+        pass
+    assert not any(p.name.startswith(".run.old-") for p in tmp_path.iterdir())
+    assert json.loads((out / "manifest.json").read_text()) == {"study": "engine"}
 
 
 def test_failed_write_leaves_the_old_folder_whole(tmp_path):
