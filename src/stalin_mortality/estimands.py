@@ -218,9 +218,16 @@ def _tfr(p: dict, window: Window, crisis: bool = True) -> np.ndarray:
 
 
 def claim_period(period: str) -> tuple[int, int] | None:
-    """First and last year of a claim's period such as ``1930-1938`` or ``1937``; ``None``
-    when the period is not a year range (e.g. ``Soviet period``)."""
-    years = [int(y) for y in re.findall(r"(1[89]\d\d)", str(period))]
+    """First and last year of a claim's period: ``1930-1938``, ``1937``, a date
+    (``1939-01-17``), a decade (``1930s`` is 1930-1939; ``1930s-1953`` is 1930-1953);
+    ``None`` when the period is not a year range (e.g. ``Soviet period``)."""
+    text = str(period)
+    years = []
+    for m in re.finditer(r"(?<!\d)(1[89]\d\d)(s?)(?![\d])", text):
+        year = int(m.group(1))
+        years.append(year)
+        if m.group(2):  # a decade
+            years.append(year + 9)
     if not years:
         return None
     return min(years), max(years)
@@ -230,10 +237,14 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
     """Published claims placed against the matching estimand, with the posterior probability
     that the estimand is at least the claimed figure.
 
-    A claim is ``comparable`` when its period lies inside the window; otherwise the
-    model's quantity covers only part of the claim's period and the probability is shown
-    for the overlap alone.
+    Each claim is compared with the model's quantity over the claim's own years (their
+    overlap with the window); ``model_lower``/``model_upper`` are the stated interval of
+    that quantity.  A claim is ``comparable`` when its period lies inside the window;
+    otherwise the model's quantity covers only part of the claim's period and the
+    probability is a statement about the overlap alone.
     """
+    from .report import interval
+
     rows = []
     lo_w, hi_w = window.period
     for c in claims.itertuples():
@@ -242,6 +253,7 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
         if values is None:
             continue
         comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
+        lower, upper = interval(values)
         rows.append(
             {
                 "claim": c.claim,
@@ -251,9 +263,13 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
                 "estimand": str(c.estimand),
                 "model_quantity": label,
                 "claim_period": str(c.period),
+                "period_first": period[0] if period else None,
+                "period_last": period[1] if period else None,
                 "comparable": bool(comparable),
                 "prob_at_least_figure": float(np.mean(values >= float(c.figure))),
                 "model_median": float(np.median(values)),
+                "model_lower": lower,
+                "model_upper": upper,
             }
         )
     return pd.DataFrame(rows)

@@ -278,6 +278,11 @@ def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window) -> pd.Da
                         "author": shown.author,
                         "figure": shown.figure,
                         "comparable": shown.comparable,
+                        "period_first": shown.period_first,
+                        "period_last": shown.period_last,
+                        "lower": shown.model_lower,
+                        "median": shown.model_median,
+                        "upper": shown.model_upper,
                     }
                 ),
             ],
@@ -304,12 +309,22 @@ def plot_ladder(
     )
     ax.plot(data["median"], ypos, "o", color="tab:blue", label="posterior median")
     shown = claims[claims.estimand.str.startswith("ladder:")] if len(claims) else claims
-    first_c = first_n = True
+    first_c = first_n = first_own = True
     for r in shown.itertuples():
         rung = r.estimand.split(":")[1]
         if rung not in rungs:
             continue
         y = ypos[rungs.index(rung)] + 0.25
+        # the model's interval over the claim's own years (the claim's overlap with the window)
+        ax.hlines(
+            y,
+            r.model_lower,
+            r.model_upper,
+            color="0.4",
+            lw=1.2,
+            label="model, the claim's own years" if first_own else None,
+        )
+        first_own = False
         kw = dict(color="tab:red", ms=6, ls="none")
         if r.comparable:
             ax.plot(r.figure, y, "v", **kw, label="claim, same period" if first_c else None)

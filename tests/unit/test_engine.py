@@ -181,9 +181,40 @@ def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, 
     assert claims.prob_at_least_figure.between(0, 1).all()
     row = claims.set_index("claim").loc["rummel_great_terror_1935_38"]
     assert row.comparable and row.model_quantity == "ladder rung 2, 1935-1938"
+    assert row.model_lower <= row.model_median <= row.model_upper
+    # "1930s" is 1930-1939: the window's 1930-1938, not 1930 alone, and not the same period
+    row = claims.set_index("claim").loc["total_grz_characterised"]
+    assert row.model_quantity == "ladder rung 4, 1930-1938" and not row.comparable
+    assert (row.period_first, row.period_last) == (1930, 1939)
     assert estimands.rung_causes(window, estimands.LADDER[1]) == [
         "dekulakisation",
         "executions",
         "gulag",
         "deportations",
     ]
+
+
+@pytest.mark.parametrize(
+    "period, years",
+    [
+        ("1930s", (1930, 1939)),
+        ("1930s-1953", (1930, 1953)),
+        ("1939-01-17", (1939, 1939)),
+        ("1926-12-17", (1926, 1926)),
+        ("1937-01", (1937, 1937)),
+        ("1937 (end of 2nd FYP)", (1937, 1937)),
+        ("1932-1933", (1932, 1933)),
+        ("1917-1991", (1917, 1991)),
+        ("Soviet period", None),
+    ],
+)
+def test_claim_periods(period, years):
+    assert estimands.claim_period(period) == years
+
+
+def test_every_claim_period_in_data_parses():
+    claims = load_tables()["published_claims.csv"]
+    for period in claims["period"]:
+        parsed = estimands.claim_period(period)
+        assert parsed is None or 1900 < parsed[0] <= parsed[1] < 2000, period
+    assert sum(estimands.claim_period(p) is None for p in claims["period"]) == 1  # Soviet period
