@@ -10,6 +10,7 @@ and energy plots) come from ``arviz_plots``, which makes its own figures: they t
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -342,7 +343,8 @@ def plot_ladder(
             textcoords="offset points",
             color="tab:red",
         )
-    ax.set_yticks(ypos, [f"{r}. {labels[r]}" for r in rungs], fontsize=8)
+    ticks = [textwrap.fill(f"{r}. {labels[r]}", 28) for r in rungs]
+    ax.set_yticks(ypos, ticks, fontsize=8)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1e6:g}"))
     lo, hi = window.period
