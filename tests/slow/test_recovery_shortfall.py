@@ -30,12 +30,13 @@ def simulate(observations, scenario, seed):
     c1937 = truth["population_1937"].values * float(truth["coverage_1937"])
     sim["census_total"].loc[{"census": 1926}] = c1926 * np.exp(noise * rng.normal(size=2))
     sim["census_total"].loc[{"census": 1937}] = c1937 * np.exp(noise * rng.normal(size=2))
-    for name, rate, complete in (
-        ("registered_birth_rate_1926", "birth_rate_1926", "birth_registration_completeness"),
-        ("registered_death_rate_1926", "death_rate_1926", "death_registration_completeness"),
+    for measure, rate, complete in (
+        ("birth_rate", "birth_rate_1926", "birth_registration_completeness"),
+        ("death_rate", "death_rate_1926", "death_registration_completeness"),
     ):
         mean = float(truth[rate]) * float(truth[complete])
-        sim[name] = mean * (1 + REGISTERED_RATE_ERROR * rng.normal())
+        where = {"rate_year": 1926, "measure": measure}
+        sim["registered_rate"].loc[where] = mean * (1 + REGISTERED_RATE_ERROR * rng.normal())
     return sim, truth
 
 
