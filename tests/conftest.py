@@ -30,3 +30,19 @@ def assert_report_reproduces_tables(run_dir: Path, scratch: Path) -> None:
     assert cli.main(["report", str(run_dir)]) == 0
     for f in before.iterdir():
         assert filecmp.cmp(f, run_dir / "tables" / f.name, shallow=False), f.name
+
+
+@pytest.fixture(scope="module")
+def observations():
+    """The observations from data/ (loaded once per test module)."""
+    import stalin_mortality as sm
+
+    return sm.load_observations()
+
+
+@pytest.fixture(scope="module")
+def window():
+    """The shipped 1927-1939 window."""
+    import stalin_mortality as sm
+
+    return sm.load_window("1927_1939")

@@ -232,26 +232,24 @@ def _crash_log() -> str:
     return path
 
 
-def _count(text: str) -> int:
-    """A positive whole number (draws, tuning steps, chains)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole(lo: int, hi: int | None = None):
+    """An argparse type: a whole number from ``lo`` (to ``hi``, exclusive)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < lo or (hi is not None and value >= hi):
+            bound = f"at least {lo}" if hi is None else f"between {lo} and {hi - 1}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    """A seed: a whole number from 0 to 2**32 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32 - 1, got {value}")
-    return value
+#: Draws, tuning steps, chains; and a seed (numpy's seeds are 32-bit).
+_count, _seed = _whole(1), _whole(0, 2**32)
 
 
 if __name__ == "__main__":

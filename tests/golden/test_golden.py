@@ -27,16 +27,6 @@ from tests.unit.test_engine import _draws
 GOLDEN = json.loads((Path(__file__).parent / "golden_1927_1939.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def observations():
-    return sm.load_observations()
-
-
-@pytest.fixture(scope="module")
-def window():
-    return sm.load_window("1927_1939")
-
-
 def test_log_density_unchanged(observations, window):
     model = sm.build_model(observations, window, sm.load_scenario("default"))
     ip = model.initial_point()

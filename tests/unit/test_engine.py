@@ -15,16 +15,6 @@ from stalin_mortality.model.components import account_parameters
 
 
 @pytest.fixture(scope="module")
-def observations():
-    return sm.load_observations()
-
-
-@pytest.fixture(scope="module")
-def window():
-    return sm.load_window("1927_1939")
-
-
-@pytest.fixture(scope="module")
 def inputs(observations, window):
     return sm.make_inputs(observations, window)
 
