@@ -119,8 +119,9 @@ def _check(args) -> int:
     window = load_window(args.window)
     observations = observations_from(tables)
     inputs = make_inputs(observations, window)
-    model = build_model(observations, window, sc, inputs=inputs)
-    check_model(model, window, inputs, sc.resolve(prior_specs(window)), gradient=True)
+    priors = sc.resolve(prior_specs(window))
+    model = build_model(observations, window, sc, inputs=inputs, priors=priors)
+    check_model(model, window, inputs, priors, gradient=True)
     if problems:
         raise DataValidationError(
             "registry.csv",

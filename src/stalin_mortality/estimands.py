@@ -22,7 +22,7 @@ import xarray as xr
 
 from .exceptions import ResultsError
 from .model import account
-from .model.components import account_parameters
+from .model.components import account_parameters, fertility
 from .window import Window
 
 
@@ -161,8 +161,8 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
                     axis=1,
                 ),
             ),
-            "tfr": (("sample", "year"), _tfr(p, window)),
-            "tfr_baseline": (("sample", "year"), _tfr(p, window, crisis=False)),
+            "tfr": (("sample", "year"), fertility.tfr(p, window, np)),
+            "tfr_baseline": (("sample", "year"), fertility.tfr(p, window, np, crisis=False)),
             f"undercount_{initial}": (
                 ("sample",),
                 (out["initial"] - inputs.initial).sum(axis=(-2, -1)),
@@ -206,12 +206,6 @@ def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
     return out
 
 
-def _tfr(p: dict, window: Window, crisis: bool = True) -> np.ndarray:
-    from .model.components import fertility
-
-    return fertility.tfr(p, window, np, crisis=crisis)
-
-
 # ---------------------------------------------------------------------------------------
 # Published claims
 # ---------------------------------------------------------------------------------------
@@ -253,6 +247,8 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
         if values is None:
             continue
         comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
+        if _stock_for(ds, str(c.estimand)) is not None:
+            comparable = True  # a census-date quantity, named with its date
         lower, upper = interval(values)
         rows.append(
             {
@@ -278,13 +274,15 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
 def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
     """Draws (flattened) of the model quantity a claim's ``estimand`` names, over the
     window (or the claim's own years where they fall inside it)."""
+    stock = _stock_for(ds, estimand)  # a census-date quantity: no period to clip
+    if stock is not None:
+        return stock
     lo, hi = window.period
     if period is not None:
         lo, hi = max(lo, period[0]), min(hi, period[1])
         if lo > hi:
             return None, None
     years = slice(lo, hi)
-    flat = {}
     if estimand.startswith("ladder:"):
         rung = estimand.split(":")[1]
         if rung not in [r.rung for r in LADDER]:
@@ -302,15 +300,22 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         v = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
         return v.values.reshape(-1), f"custodial deaths, {lo}-{hi}"
-    m = re.fullmatch(r"(padding|undercount|population)_(\d{4})", estimand)
-    if m:
-        kind, year = m.group(1), int(m.group(2))
-        if kind == "padding" and f"padding_{year}_persons" in ds:
-            flat = ds[f"padding_{year}_persons"], f"padding of the {year} count (persons)"
-        elif kind == "undercount" and f"undercount_{year}" in ds:
-            flat = ds[f"undercount_{year}"], f"{year} census undercount (persons)"
-        elif kind == "population" and year in ds["date"].values:
-            flat = ds["population"].sel(date=year), f"true population 1 Jan {year}"
-        if flat:
-            return np.asarray(flat[0].values).reshape(-1), flat[1]
     return None, None
+
+
+def _stock_for(ds: xr.Dataset, estimand: str):
+    """Draws and label of a census-date quantity (``padding_1939``, ``undercount_1926``,
+    ``population_1939``), or ``None``."""
+    m = re.fullmatch(r"(padding|undercount|population)_(\d{4})", estimand)
+    if not m:
+        return None
+    kind, year = m.group(1), int(m.group(2))
+    if kind == "padding" and f"padding_{year}_persons" in ds:
+        da, label = ds[f"padding_{year}_persons"], f"padding of the {year} count (persons)"
+    elif kind == "undercount" and f"undercount_{year}" in ds:
+        da, label = ds[f"undercount_{year}"], f"{year} census undercount (persons)"
+    elif kind == "population" and year in ds["date"].values:
+        da, label = ds["population"].sel(date=year), f"true population 1 Jan {year}"
+    else:
+        return None
+    return np.asarray(da.values).reshape(-1), label

@@ -122,9 +122,10 @@ def run(
         raise TypeError(f"unknown sampler setting(s) {sorted(unknown)}")
     config = dataclasses.replace(config, **sampler)
     inputs = account.make_inputs(observations, win)
-    model = build_model(observations, win, sc, inputs=inputs)
+    priors = sc.resolve(prior_specs(win))
+    model = build_model(observations, win, sc, inputs=inputs, priors=priors)
     # the value checks of `check` (0.5 s); the JAX gradient check (9 s) is `check`'s alone
-    check_model(model, win, inputs, sc.resolve(prior_specs(win)))
+    check_model(model, win, inputs, priors)
     tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model))
     diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
     manifest = inference.manifest(

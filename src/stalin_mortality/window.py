@@ -33,8 +33,9 @@ CAUSE_TAGS = ("regime", "executions", "custodial", "famine", "war", "residual", 
 CENSUS_ROLES = ("initial", "observed")
 FLOW_KINDS = ("emigration",)
 REGISTRATION_KINDS = ("rates", "events")
-#: A prior table's keys other than the distribution's parameters.
-PRIOR_META = ("description", "units", "source", "support")
+#: A prior table's keys other than the distribution's parameters (its support is declared
+#: by the component that owns it, not by the window).
+PRIOR_META = ("description", "units", "source")
 
 
 class _Years:
@@ -432,6 +433,13 @@ class _Parser:
                 self.fail(entry, f"unknown tag(s) {sorted(unknown)}; known: {list(CAUSE_TAGS)}")
             if "regime" in tags and ({"war", "residual"} & set(tags)):
                 self.fail(entry, "a cause tagged 'war' or 'residual' cannot be 'regime'")
+            rung_tags = {"executions", "custodial", "famine"} & set(tags)
+            if rung_tags and "regime" not in tags:
+                self.fail(
+                    entry,
+                    f"tag(s) {sorted(rung_tags)} place a cause on the ladder: "
+                    "it must also be 'regime'",
+                )
             pattern, note = self.pattern(c, entry)
             if kind == "hazard" and pattern is None:
                 self.fail(entry, "a hazard cause needs an age-sex pattern table")

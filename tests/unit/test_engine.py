@@ -176,6 +176,9 @@ def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, 
     row = claims.set_index("claim").loc["total_grz_characterised"]
     assert row.model_quantity == "ladder rung 4, 1930-1938" and not row.comparable
     assert (row.period_first, row.period_last) == (1930, 1939)
+    # census-date claims (1926 undercount, 1939 padding and population) are placed too
+    stocks = claims.set_index("estimand").loc[["undercount_1926", "padding_1939"]]
+    assert stocks.comparable.all() and len(claims.query("estimand == 'population_1939'")) == 1
     assert estimands.rung_causes(window, estimands.LADDER[1]) == [
         "dekulakisation",
         "executions",

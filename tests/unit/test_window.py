@@ -33,6 +33,7 @@ def test_shipped_window_loads():
         ("years = [1932, 1934]", "years = [1932, 1944]", "lie outside the window 1927-1938"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "war"]', "cannot be 'regime'"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "hunger"]', "unknown tag"),
+        ('tags = ["regime", "famine"]', 'tags = ["famine"]', "it must also be 'regime'"),
         ('role = "initial"', 'role = "observed"', "census 1926: an observed census must fall"),
         ('role = "initial"', 'role = "start"', "census 1926: unknown role 'start'"),
         ('cause = "gulag"', 'cause = "camps"', "cause 'camps' is not a cause"),

@@ -65,6 +65,7 @@ def build_model(
     window: Window,
     scenario: Scenario,
     inputs: account.Inputs | None = None,
+    priors: dict | None = None,
 ) -> pm.Model:
     """Build the cohort-component model of ``window``.
 
@@ -83,7 +84,7 @@ def build_model(
     """
     inputs = inputs or account.make_inputs(observations, window)
     specs = prior_specs(window)
-    ctx = BuildContext(window, inputs, specs, scenario.resolve(specs))
+    ctx = BuildContext(window, inputs, specs, priors or scenario.resolve(specs))
     with pm.Model(coords=coords(window, specs)) as model:
         for name in prior_specs(window, ACCOUNT):
             ctx.create(name)

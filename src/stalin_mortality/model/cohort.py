@@ -244,7 +244,13 @@ def hazard_survival(S, S_birth, intensities, weights):
 
 def hazard_shares(intensities, weights):
     """``[..., h, sex, age]`` share of the extra hazard that each hazard cause carries (zero
-    where no cause is active); splits hazard deaths by cause."""
+    where no cause is active); splits hazard deaths by cause.
+
+    An allocation rule: the deaths of the combined extra hazard are shared in proportion to
+    each cause's extra hazard (the competing-risks split for hazards constant over the
+    year).  They add up to the combined excess, unlike the deaths each cause alone would
+    cause, which do not.  Weights multiply the baseline hazard, so a cause that falls on
+    ages of low baseline mortality (a war on young men) needs large weights there."""
     xp = _xp(intensities)
     kw = intensities[..., :, None, None] * weights
     K = kw.sum(axis=-3)[..., None, :, :]
