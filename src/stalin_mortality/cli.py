@@ -100,6 +100,73 @@ def _compare(args) -> int:
     return 0
 
 
+def _sensitivity(args) -> int:
+    from .results import load_run
+    from .safety import OutputSlot
+    from .sensitivity import write_sensitivity
+
+    run = load_run(Path(args.directory))
+    with OutputSlot(Path(args.directory), replace_own=True) as slot:
+        import shutil
+
+        def fill(tmp: Path) -> None:
+            for p in slot.target.rglob("*"):
+                if p.is_file():
+                    dest = tmp / p.relative_to(slot.target)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(p, dest)
+            write_sensitivity(run, tmp, power_scaling=not args.no_power_scaling)
+
+        slot.write(fill)
+    print(f"wrote tables/identification and tables/power_scaling in {args.directory}")
+    print((Path(args.directory) / "tables" / "identification.md").read_text())
+    return 0
+
+
+def _scenario_table(args) -> int:
+    from . import study
+    from .inference import SamplerConfig
+    from .safety import write_new_file
+    from .sensitivity import SCENARIOS, scenario_markdown, scenario_table
+
+    root = Path(args.root)
+    names = args.scenarios or list(SCENARIOS)
+    dirs = []
+    for name in names:
+        out = root / Path(name).stem
+        dirs.append(out)
+        if (out / "manifest.json").exists() and not args.force:
+            print(f"{name}: already in {out} (use --force to run it again)")
+            continue
+        config = SamplerConfig.quick() if args.quick else SamplerConfig()
+        config.progressbar = False
+        print(f"{name}: running into {out}", flush=True)
+        _, diag = study.run(
+            out=out,
+            scenario=name,
+            window=args.window,
+            seed=args.seed,
+            config=config,
+            force=True,
+            quick=args.quick,
+        )
+        print(
+            f"{name}: r_hat {diag.max_rhat:.3f}, ESS {diag.min_ess_bulk:.0f}/"
+            f"{diag.min_ess_tail:.0f}, divergences {diag.divergences}",
+            flush=True,
+        )
+    table = scenario_table(dirs)
+    import io
+
+    buf = io.StringIO()
+    table.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
+    csv = write_new_file(root / "scenario_table.csv", buf.getvalue(), force=True)
+    md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
+    print(md.read_text())
+    print(f"written {csv} and {md}")
+    return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
+
+
 def _check(args) -> int:
     from .data import load_tables, observations_from, verify_registry, write_registry
     from .model.account import make_inputs
@@ -180,6 +247,28 @@ def parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", help="also write the comparison as CSV (a new file)")
     cmp.add_argument("--force", action="store_true", help="overwrite the --out file")
     cmp.set_defaults(func=_compare)
+    sen = sub.add_parser(
+        "sensitivity",
+        help="identification report of a results folder: prior vs posterior of every "
+        "headline, and power-scaling sensitivity (arviz_stats.psense_summary)",
+    )
+    sen.add_argument("directory")
+    sen.add_argument(
+        "--no-power-scaling", action="store_true", help="the prior-vs-posterior table only"
+    )
+    sen.set_defaults(func=_sensitivity)
+    st = sub.add_parser(
+        "scenario-table",
+        help="run every scenario of the identification report (skipping those already in "
+        "--root) and write ROOT/scenario_table.csv and .md",
+    )
+    st.add_argument("--scenarios", nargs="+", help="scenario names (default: the report's 11)")
+    st.add_argument("--root", default="results/scenarios", help="default %(default)s")
+    st.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
+    st.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
+    st.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
+    st.add_argument("--force", action="store_true", help="run scenarios already there again")
+    st.set_defaults(func=_scenario_table)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument("--scenario", default="default")
     c.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")

@@ -22,19 +22,21 @@ import xarray as xr
 
 from .exceptions import ResultsError
 from .model import account
-from .model.components import account_parameters, fertility
+from .model.components import account_parameters, baseline, fertility
 from .window import Window
 
 
 @dataclass(frozen=True)
 class Rung:
     """A rung of the definition ladder: regime causes carrying any of ``tags`` (``None``:
-    every regime cause), plus lost births when ``lost_births``."""
+    every regime cause), plus lost births when ``lost_births``, plus the residual causes
+    (excess deaths no named cause explains) when ``residual``."""
 
     rung: str
     label: str
     tags: tuple[str, ...] | None
     lost_births: bool = False
+    residual: bool = False
 
 
 LADDER = (
@@ -43,15 +45,23 @@ LADDER = (
     Rung("3", "+ famine deaths", ("executions", "custodial", "famine")),
     Rung("4", "+ other regime excess deaths = all regime excess deaths", None),
     Rung("5", "+ lost births = the demographic loss", None, lost_births=True),
+    Rung("4r", "rung 4 + excess deaths no named cause explains", None, residual=True),
+    Rung("5r", "rung 5 + the residual", None, lost_births=True, residual=True),
 )
 
 
 def rung_causes(window: Window, rung: Rung) -> list[str]:
-    """The window's causes a rung counts (regime causes only)."""
+    """The window's causes a rung counts (regime causes, and residual ones for the ``r``
+    rungs; never ``war``)."""
     regime = [c for c in window.causes if c.has("regime")]
-    if rung.tags is None:
-        return [c.name for c in regime]
-    return [c.name for c in regime if any(c.has(t) for t in rung.tags)]
+    chosen = (
+        [c.name for c in regime]
+        if rung.tags is None
+        else [c.name for c in regime if any(c.has(t) for t in rung.tags)]
+    )
+    if rung.residual:
+        chosen += [c.name for c in window.causes if c.has("residual")]
+    return chosen
 
 
 def rung_labels(window: Window) -> dict[str, str]:
@@ -62,7 +72,9 @@ def rung_labels(window: Window) -> dict[str, str]:
         names = rung_causes(window, r)
         added = [window.cause(n).label for n in names if n not in before]
         out[r.rung] = (
-            r.label if r.rung in ("1", "5") or not added else f"{r.label} ({', '.join(added)})"
+            r.label
+            if r.rung in ("1", "5", "5r") or not added
+            else f"{r.label} ({', '.join(added)})"
         )
         before |= set(names)
     return out
@@ -134,6 +146,9 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
     excess = out["excess"]  # [sample, cause, year]
     by_age = out["excess_by_age"]  # [sample, cause, year, sex, age]
     lost = out["baseline_births"] - out["births"]
+    # births the excess dead (and the women lost with them) would have had: the
+    # counterfactual's births less the actual women's births at baseline fertility
+    echo = cf["births"] - out["baseline_births"]
     censuses = window.observed_censuses
     initial = window.initial_census.year
     ds = xr.Dataset(
@@ -147,6 +162,11 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             "births": (("sample", "year"), out["births"]),
             "baseline_births": (("sample", "year"), out["baseline_births"]),
             "lost_births": (("sample", "year"), lost),
+            "echo_births": (("sample", "year"), echo),
+            "baseline_e0": (
+                ("sample", "year", "sex"),
+                baseline.life_expectancy(p, window, inputs.y_std),
+            ),
             "deaths": (("sample", "year"), out["deaths"]),
             "population": (("sample", "date"), pop_total),
             "counterfactual_population": (("sample", "date"), cf_total),
@@ -183,7 +203,7 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
         },
     )
     for c in censuses:
-        if c.padding and f"padding_{c.year}" in p:
+        if c.padding and f"padding_{c.year}" in p and f"coverage_{c.year}" in p:
             padding, coverage = p[f"padding_{c.year}"], p[f"coverage_{c.year}"]
             ds[f"padding_{c.year}"] = ("sample", padding)
             persons = pop_total[:, window.index(c.year)] * coverage * padding
@@ -233,20 +253,25 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
 
     Each claim is compared with the model's quantity over the claim's own years (their
     overlap with the window); ``model_lower``/``model_upper`` are the stated interval of
-    that quantity.  A claim is ``comparable`` when its period lies inside the window;
-    otherwise the model's quantity covers only part of the claim's period and the
-    probability is a statement about the overlap alone.
+    that quantity.  A claim is ``comparable`` when its period lies inside the window (or is
+    the window's census-to-census span, e.g. 1926-1939); otherwise the model's quantity
+    covers only part of the claim's period, and ``prob_at_least_figure`` is left empty.
+    Famine claims (estimand ``famine_excess``) are compared with every excess death of the
+    claim's years, as famine demographers count them.
     """
     from .report import interval
 
     rows = []
     lo_w, hi_w = window.period
+    intercensal = (window.initial_census.year, hi_w + 1)
     for c in claims.itertuples():
         period = claim_period(c.period)
         values, label = _estimand_for(ds, window, str(c.estimand), period)
         if values is None:
             continue
         comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
+        if period == intercensal:
+            comparable = True  # census to census (e.g. 1926-1939): the window itself
         if _stock_for(ds, str(c.estimand)) is not None:
             comparable = True  # a census-date quantity, named with its date
         lower, upper = interval(values)
@@ -262,7 +287,11 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
                 "period_first": period[0] if period else None,
                 "period_last": period[1] if period else None,
                 "comparable": bool(comparable),
-                "prob_at_least_figure": float(np.mean(values >= float(c.figure))),
+                # a probability only where the model's quantity is the claim's: over part of
+                # the claim's period it says nothing about the claim
+                "prob_at_least_figure": (
+                    float(np.mean(values >= float(c.figure))) if comparable else np.nan
+                ),
                 "model_median": float(np.median(values)),
                 "model_lower": lower,
                 "model_upper": upper,
@@ -296,6 +325,10 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
             return None, None
         v = ds["excess_deaths"].sel(cause=cause, year=years).sum("year").values
         return v.reshape(-1), f"excess deaths {cause}, {lo}-{hi}"
+    if estimand == "famine_excess":
+        # famine scholars count every excess death of the famine years (all causes)
+        v = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
+        return v.values.reshape(-1), f"all excess deaths (every cause), {lo}-{hi}"
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         v = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))

@@ -41,6 +41,13 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
         for r in LADDER
     ]
     rows.append((f"lost births {lo}-{hi}", _period(ds, "lost_births", lo, hi), "persons"))
+    rows.append(
+        (
+            f"echo births {lo}-{hi} (births the excess dead would have had)",
+            _period(ds, "echo_births", lo, hi),
+            "persons",
+        )
+    )
     censuses = [c.year for c in window.observed_censuses]
     rows += [
         (f"population shortfall 1 Jan {y}", ds["population_shortfall"].sel(date=y), "persons")
@@ -69,7 +76,19 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
         ),
         (f"total fertility rate {window.first_year}", ds["tfr"].sel(year=window.first_year), ""),
     ]
+    rows += [
+        (f"baseline e0 {y}, {sex}", ds["baseline_e0"].sel(year=y, sex=sex), "years")
+        for y in (window.first_year, window.last_year)
+        for sex in ("male", "female")
+    ]
     return rows
+
+
+def with_identification(table: pd.DataFrame, post_rows, prior_rows) -> pd.DataFrame:
+    """``table`` (one row per headline quantity) with how much the data moved each one."""
+    prior = {q: v for q, v, _ in prior_rows}
+    extra = [report.identification(v, prior[q]) for q, v, _ in post_rows]
+    return pd.concat([table, pd.DataFrame(extra)], axis=1)
 
 
 def rows_table(rows, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB):
@@ -130,7 +149,14 @@ def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
     rows = [r for r in headline if "census" in r[0] or "population" in r[0]]
     out["census"] = (*rows_table(rows), "Census padding, undercount and population shortfall")
     rows = [(f"TFR {y}", ds["tfr"].sel(year=y), "") for y in window.years]
-    out["tfr"] = (*rows_table(rows), "Total fertility rate by year")
+    rows += [(f"baseline TFR {y}", ds["tfr_baseline"].sel(year=y), "") for y in window.years]
+    out["tfr"] = (*rows_table(rows), "Total fertility rate by year, actual and baseline")
+    rows = [(f"echo births {y}", ds["echo_births"].sel(year=y), "persons") for y in window.years]
+    out["echo_births"] = (
+        *rows_table(rows),
+        "Echo: births the excess dead would have had, by year (counterfactual births minus "
+        "the actual women's births at baseline fertility)",
+    )
     return out
 
 
@@ -142,12 +168,16 @@ def write_outputs(run, directory: Path) -> list[Path]:
     prior = run.estimands("prior") if "prior" in run.tree.children else None
     paths = []
     headline = headline_rows(post, window)
+    prior_headline = headline_rows(prior, window) if prior is not None else None
     for stem, (table, units, title) in tables_for(post, window, headline).items():
+        if stem == SUMMARY_FILE and prior_headline is not None:
+            table = with_identification(table, headline, prior_headline)
+            title += " (sd_ratio: posterior sd / prior sd, how much the data moved it)"
         paths += report.write_table(
             table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units
         )
     if prior is not None:
-        prior_rows = {q: v for q, v, _ in headline_rows(prior, window)}
+        prior_rows = {q: v for q, v, _ in prior_headline}
         rows = []
         for q, v, u in headline:
             rows.append((f"posterior: {q}", v, u))
@@ -160,6 +190,26 @@ def write_outputs(run, directory: Path) -> list[Path]:
             f"Prior and posterior of the headline estimands, scenario '{scenario}'",
             units,
         )
+    if prior is not None:
+        from .sensitivity import write_sensitivity
+
+        # power scaling rebuilds the model and evaluates every draw (about 40 s): full runs
+        paths += write_sensitivity(
+            run,
+            directory,
+            power_scaling=not run.manifest.get("quick", False) and run.observations is not None,
+        )
+    if "census_age_noise" in run.tree["posterior"]:
+        from . import checks
+
+        for stem, table in (
+            ("census_totals_check", checks.census_totals(run, post)),
+            ("census_residuals", checks.census_residuals(run, post)),
+            ("series_checks", checks.series_checks(run, post)),
+        ):
+            path = directory / "tables" / f"{stem}.csv"
+            table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+            paths.append(path)
     claims = run.claims()
     claims_path = directory / "tables" / "claims.csv"
     with open(claims_path, "w", encoding="utf-8", newline="") as fh:
@@ -183,6 +233,11 @@ def write_outputs(run, directory: Path) -> list[Path]:
         figures.append(
             ("prior_vs_posterior", plots.plot_prior_posterior, {"prior": prior, "posterior": post})
         )
+    if "census_age_noise" in run.tree["posterior"]:
+        figures += [
+            ("census_residuals", plots.plot_census_residuals, {"run": run}),
+            ("series_checks", plots.plot_series_checks, {"run": run}),
+        ]
     figures.append(("diagnostics", plots.plot_diagnostics, {"tree": run.tree}))
     if "sample_stats" in run.tree.children and "energy" in run.tree["sample_stats"]:
         figures.append(("energy", plots.plot_energy, {"tree": run.tree}))

@@ -555,3 +555,97 @@ def plot_energy(*, tree: xr.DataTree, window, scenario: str = "default"):
     fig = azp.plot_energy(tree, backend="matplotlib").viz["figure"].item()
     fig.suptitle(f"Energy ({scenario} scenario)", fontsize=9)
     return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Posterior predictive checks
+# ---------------------------------------------------------------------------------------
+
+
+def census_residuals_data(*, run, window) -> pd.DataFrame:
+    """Residuals of each census's counts (:func:`stalin_mortality.checks.census_residuals`)."""
+    from .checks import census_residuals
+
+    return census_residuals(run)
+
+
+def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
+    """Residual of each census count by sex and age group (log observed / expected, in
+    %) against the group's birth cohorts, one colour per census: a misfit repeated for the
+    same cohorts in two censuses is a misfit of the account, not of one census.  The grey
+    band is the census noise's 90% band."""
+    data = census_residuals_data(run=run, window=window)
+    fig, axes = _axes(ax, n=2, figsize=(9.0, 3.8), sharey=True)
+    years = sorted(data.census.unique())
+    colours = {y: f"C{i}" for i, y in enumerate(years)}
+    for axis, sex in zip(axes, ("male", "female"), strict=True):
+        d = data[data.sex == sex]
+        noise = 100 * 1.645 * d.noise_median.iloc[0]
+        lo_c, hi_c = d.cohort_first.min(), d.cohort_last.max()
+        axis.axhspan(-noise, noise, color="0.88", zorder=0, label="census noise, 90%")
+        axis.axhline(0, color="0.5", lw=0.8)
+        for year, dd in d.groupby("census"):
+            mid = (dd.cohort_first + dd.cohort_last) / 2
+            axis.errorbar(
+                mid,
+                100 * dd.residual_median,
+                yerr=[
+                    100 * (dd.residual_median - dd.residual_lower),
+                    100 * (dd.residual_upper - dd.residual_median),
+                ],
+                fmt="o-",
+                ms=3,
+                lw=0.8,
+                capsize=2,
+                color=colours[year],
+                label=f"census {year}",
+            )
+        axis.set_xlim(lo_c - 2, hi_c + 2)
+        axis.set_title(sex, fontsize=9)
+        axis.set_xlabel("birth cohort (years)")
+    axes[0].set_ylabel("log(observed / expected count), %")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle(f"Census residuals by cohort ({scenario} scenario)", fontsize=10)
+    return fig
+
+
+def series_checks_data(*, run, window) -> pd.DataFrame:
+    """Registered and archival observations against their replicates
+    (:func:`stalin_mortality.checks.series_checks`)."""
+    from .checks import series_checks
+
+    return series_checks(run)
+
+
+def plot_series_checks(*, run, window, scenario: str = "default", ax=None):
+    """Each registered or archival observation divided by its replicates' median, with the
+    replicates' interval: a point outside its bar is a misfit."""
+    data = series_checks_data(run=run, window=window)
+    fig, ax = _axes(ax, figsize=(7.5, 0.8 + 0.28 * len(data)))
+    y = np.arange(len(data))[::-1]
+    med = data.replicate_median.values
+    ax.hlines(
+        y,
+        data.replicate_lower / med,
+        data.replicate_upper / med,
+        color="tab:blue",
+        lw=5,
+        alpha=0.5,
+        label=f"replicates, {INTERVAL_LABEL}",
+    )
+    ax.plot(data.observed / med, y, "o", color="black", ms=4, label="observed")
+    ax.axvline(1, color="0.5", lw=0.8)
+    ax.set_yticks(
+        y,
+        [
+            textwrap.shorten(f"{s}: {o}", 60)
+            for s, o in zip(data.series, data.observation, strict=True)
+        ],
+        fontsize=7,
+    )
+    ax.set_xlabel("observed / median replicate")
+    ax.set_title(
+        f"Registered and archival series: posterior predictive check ({scenario})", fontsize=10
+    )
+    ax.legend(fontsize=7, loc="lower right")
+    return fig

@@ -54,6 +54,7 @@ class PriorSpec:
     dim: str | None = None  # vector prior: one value per element of this dimension
     size: int | None = None
     component: str = ""
+    source: str = ""  # keys of data/sources.csv (space or comma separated)
 
     def default(self) -> Prior:
         return checked_prior(
@@ -73,6 +74,7 @@ class PriorSpec:
             "units": self.units,
             "length": self.size or 1,
             "description": " ".join(self.description.split()),
+            "source": self.source,
         }
 
 

@@ -61,6 +61,31 @@ def summary_table(
     return pd.DataFrame(out)
 
 
+#: Columns of a table that says how much the data moved each quantity (see
+#: :func:`identification`).
+IDENTIFICATION_COLUMNS = ("sd_ratio", "identified_by")
+#: Posterior sd / prior sd below which the data, and above which the prior, decide.
+DATA_DECIDES, PRIOR_DOMINATES = 0.5, 0.8
+
+
+def identification(posterior, prior) -> dict:
+    """How much the data moved a quantity: ``sd_ratio`` = posterior sd / prior sd (1: the
+    data taught nothing; 0: the data fixed it) and a plain label, ``data`` (ratio below
+    0.5), ``data and prior`` or ``prior dominates`` (0.8 and above)."""
+    post_sd = float(np.std(np.asarray(posterior, dtype=float)))
+    prior_sd = float(np.std(np.asarray(prior, dtype=float)))
+    ratio = post_sd / prior_sd if prior_sd > 0 else float("nan")
+    if not np.isfinite(ratio):
+        label = "fixed"
+    elif ratio < DATA_DECIDES:
+        label = "data"
+    elif ratio < PRIOR_DOMINATES:
+        label = "data and prior"
+    else:
+        label = "prior dominates"
+    return {"sd_ratio": ratio, "identified_by": label}
+
+
 def _fmt(x: float, unit: str) -> str:
     if unit == "persons":
         return f"{x / 1e6:,.2f}"
@@ -83,13 +108,22 @@ def write_table(
         fh.write(f"# {header}\n")
         table.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
     shown = table.copy()
-    unit_label = {"persons": "millions", "per_1000": "per 1000", "percent": "%", "": ""}
+    unit_label = {
+        "persons": "millions",
+        "per_1000": "per 1000",
+        "percent": "%",
+        "years": "years",
+        "": "",
+    }
     shown["unit"] = [unit_label[units.get(q, "")] for q in shown.quantity]
     for col in ("mean", "median", "lower", "upper"):
         shown[col] = [
             _fmt(x, units.get(q, "")) for x, q in zip(table[col], table.quantity, strict=True)
         ]
-    shown = shown[["quantity", "unit", "mean", "median", "lower", "upper"]]
+    extra = [c for c in IDENTIFICATION_COLUMNS if c in table]
+    if "sd_ratio" in extra:
+        shown["sd_ratio"] = [f"{x:.2f}" for x in table["sd_ratio"]]
+    shown = shown[["quantity", "unit", "mean", "median", "lower", "upper", *extra]]
     md = [
         f"**{header}**",
         "",
@@ -103,7 +137,7 @@ def write_table(
     tex = [
         "\\begin{table}",
         f"\\caption{{{_tex(header)}}}",
-        "\\begin{tabular}{llrrrr}",
+        "\\begin{tabular}{llrrrr" + "r" * len(extra) + "}",
         "\\hline",
         " & ".join(_tex(c) for c in shown.columns) + " \\\\",
         "\\hline",

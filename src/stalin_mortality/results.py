@@ -197,6 +197,7 @@ def to_tree(r: Run) -> xr.DataTree:
             "overrides": r.scenario.overrides,
             "path": r.scenario.path,
             "text": r.scenario.text,
+            "exclude": list(r.scenario.exclude),
         },
         default=_jsonable,
     )
@@ -234,7 +235,12 @@ def load_run(path: str | Path) -> Run:
     window = window_from_text(tree.attrs["window_text"], f"{path} (saved window)")
     saved = json.loads(tree.attrs["scenario_json"])
     scenario = Scenario(
-        saved["name"], saved["description"], saved["overrides"], saved["path"], saved["text"]
+        saved["name"],
+        saved["description"],
+        saved["overrides"],
+        saved["path"],
+        saved["text"],
+        tuple(saved.get("exclude", ())),
     )
     inputs = account.Inputs.from_dataset(tree["inputs"].to_dataset())
     claims = claims_frame(tree["published_claims"].to_dataset())

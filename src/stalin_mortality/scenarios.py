@@ -10,6 +10,12 @@ prior it overrides::
     alpha = 300.0
     beta = 3.0
 
+A scenario may also leave out whole observation series (a reading that does not trust or
+does not know them, e.g. the archives before 1991)::
+
+    [observations]
+    exclude = ["archival"]        # or "registration", or a census: "census_1937"
+
 The model's components declare their default priors by name
 (:class:`~stalin_mortality.priors.PriorSpec`); a scenario overrides them by name and is
 validated against the model it is used with (:meth:`Scenario.resolve`): an unknown name,
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +40,9 @@ from .exceptions import ScenarioError
 from .files import read_named_file
 from .priors import PriorSpec, checked_prior
 
+#: Observation series a scenario may leave out.
+EXCLUDABLE = re.compile(r"archival|registration|census_\d{4}")
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -43,12 +53,17 @@ class Scenario:
     overrides: dict[str, dict] = field(default_factory=dict)
     path: str | None = None
     text: str = ""
+    exclude: tuple[str, ...] = ()  # observation series left out
 
     @property
     def hash(self) -> str:
-        """SHA-256 of the overrides (what the scenario says), not of the file's text."""
-        blob = json.dumps(self.overrides, sort_keys=True, default=str)
+        """SHA-256 of what the scenario says (overrides and exclusions), not of its text."""
+        said = self.overrides if not self.exclude else [self.overrides, list(self.exclude)]
+        blob = json.dumps(said, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
+
+    def excludes(self, series: str) -> bool:
+        return series in self.exclude
 
     @property
     def where(self) -> str:
@@ -79,6 +94,7 @@ class Scenario:
             "path": self.path,
             "hash": self.hash,
             "overrides": self.overrides,
+            "exclude": list(self.exclude),
             "text": self.text,
         }
 
@@ -100,13 +116,27 @@ def scenario_from_text(text: str, name: str, path: str | None = None) -> Scenari
         content = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{where}: not valid TOML: {err}") from None
-    unknown_keys = set(content) - {"description", "priors"}
+    unknown_keys = set(content) - {"description", "priors", "observations"}
     if unknown_keys:
         raise ScenarioError(
             f"{where}: unknown top-level key(s) {sorted(unknown_keys)}; a scenario holds "
-            "'description' and [priors.NAME] tables only"
+            "'description', [priors.NAME] tables and an [observations] table only"
+        )
+    obs = content.get("observations", {})
+    exclude = obs.get("exclude", []) if isinstance(obs, dict) else None
+    if (
+        not isinstance(obs, dict)
+        or set(obs) - {"exclude"}
+        or not isinstance(exclude, list)
+        or not all(isinstance(e, str) and EXCLUDABLE.fullmatch(e) for e in exclude)
+    ):
+        raise ScenarioError(
+            f"{where}: [observations] takes 'exclude', a list of 'archival', 'registration' "
+            f"or 'census_YEAR'; got {obs!r}"
         )
     overrides = content.get("priors", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
         raise ScenarioError(f"{where}: 'priors' must be a table of [priors.NAME] tables")
-    return Scenario(name, str(content.get("description", "")), overrides, path, text)
+    return Scenario(
+        name, str(content.get("description", "")), overrides, path, text, tuple(exclude)
+    )

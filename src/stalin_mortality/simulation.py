@@ -15,7 +15,7 @@ import numpy as np
 import pymc as pm
 
 from .model import account
-from .model.components import account_parameters, archives, registration
+from .model.components import account_parameters, archives, census, registration
 from .window import Window
 
 
@@ -47,13 +47,11 @@ def simulate_inputs(
     params = {k: np.asarray(truth[k])[None] for k in account_parameters(window)}
     out = account.simulate(params, inputs, window)
     noise = truth["census_age_noise"]
-    census = {}
+    counts = {}
     for c in window.observed_censuses:
         true = window.group_ages(out["population"][0, window.index(c.year)])
-        factor = truth[f"coverage_{c.year}"] * (
-            1 + (truth[f"padding_{c.year}"] if c.padding else 0)
-        )
-        census[c.year] = true * factor * np.exp(noise * rng.normal(size=true.shape))
+        expected = census.expected(truth, window, c, true)
+        counts[c.year] = expected * np.exp(noise * rng.normal(size=true.shape))
     err = registration.REGISTERED_ERROR
     rates, events = {}, {}
     for series in window.registration:
@@ -80,7 +78,7 @@ def simulate_inputs(
         archival.append((cause, y0, y1, float(recorded * noise_), label))
     return dataclasses.replace(
         inputs,
-        census_observed=census,
+        census_observed=counts,
         registered_rates=rates,
         registered_events=events,
         archival=archival,

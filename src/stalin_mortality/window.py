@@ -33,6 +33,7 @@ CAUSE_TAGS = ("regime", "executions", "custodial", "famine", "war", "residual", 
 CENSUS_ROLES = ("initial", "observed")
 FLOW_KINDS = ("emigration",)
 REGISTRATION_KINDS = ("rates", "events")
+DEVIATION_STRUCTURES = ("iid", "random_walk")
 #: A prior table's keys other than the distribution's parameters (its support is declared
 #: by the component that owns it, not by the window).
 PRIOR_META = ("description", "units", "source")
@@ -77,9 +78,34 @@ class CauseSpec(_Years):
     prior: PriorDefault
     pattern: np.ndarray | None = field(default=None, compare=False)  # [sex, age]
     pattern_note: str = ""
+    #: An estimated pattern (hazard causes): age bands shared by both sexes, one relative
+    #: weight per sex and band, the ``pattern_reference`` band fixed at 1; its prior (on the
+    #: log weights, male bands then female bands, the reference left out) is
+    #: ``pattern_prior``.  ``pattern`` is then ``None``.
+    pattern_bands: tuple[tuple[int, int], ...] = ()
+    pattern_reference: tuple[int, int] = (1, 0)  # (sex index, band index)
+    pattern_prior: PriorDefault | None = None
 
     def has(self, tag: str) -> bool:
         return tag in self.tags
+
+    @property
+    def estimated_pattern(self) -> bool:
+        return bool(self.pattern_bands)
+
+    @property
+    def pattern_prior_name(self) -> str:
+        return f"{self.name}_age_pattern"
+
+    @property
+    def pattern_labels(self) -> list[str]:
+        """Labels of the free weights of an estimated pattern (reference left out)."""
+        out = []
+        for s, sex in enumerate(("male", "female")):
+            for b, (lo, hi) in enumerate(self.pattern_bands):
+                if (s, b) != self.pattern_reference:
+                    out.append(f"{sex} {lo}-{hi}")
+        return out
 
 
 @dataclass(frozen=True)
@@ -92,22 +118,32 @@ class CensusSpec:
     padding: bool = False
     army_ages: tuple[int, int] | None = None  # army counted separately, added to these men
     undercount_young_ages: int = 2  # the initial census misses a share of ages 0..this
+    #: Ages [first, last] of the initial census whose single years are smoothed by a
+    #: centred 5-year moving average before projection (digit heaping at ages ending in 0
+    #: and 5 is then not carried forward); the count of those ages is kept.  None: as counted.
+    smooth_ages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class DeviationSpec(_Years):
-    """A crisis deviation of log TFR, one free value a year."""
+    """A deviation of log TFR from its trend, one free value a year: ``iid`` (the prior is
+    each year's deviation) or ``random_walk`` (the prior is each year's innovation; the
+    deviation is their running sum, starting from zero before the first year)."""
 
     name: str
     years: tuple[int, int]
     prior: PriorDefault
+    structure: str = "iid"
 
 
 @dataclass(frozen=True)
-class FlowSpec(DeviationSpec):
+class FlowSpec(_Years):
     """A migration flow: ``emigration`` removes its total evenly over its years, from every
     age and sex in proportion to population."""
 
+    name: str
+    years: tuple[int, int]
+    prior: PriorDefault
     kind: str = "emigration"
 
 
@@ -148,6 +184,9 @@ class Window:
     flows: tuple[FlowSpec, ...]
     registration: tuple[RegistrationSpec, ...]
     archival: tuple[ArchivalSpec, ...]
+    #: Window-specific priors of the components (``[priors.NAME]``), each with its source:
+    #: they replace the components' generic defaults for this window.
+    priors: dict = field(default_factory=dict, compare=False)
     text: str = field(default="", compare=False, repr=False)  # the file, saved with results
     path: str = ""
 
@@ -264,15 +303,55 @@ class _Parser:
             self.fail(entry, f"years {value} lie outside the window {first}-{last}")
         return (int(value[0]), int(value[1]))
 
-    def prior(self, table: dict, entry: str) -> PriorDefault:
-        spec = dict(self.get(table, "prior", entry, dict))
+    def prior(self, table: dict, entry: str, key: str = "prior") -> PriorDefault:
+        spec = dict(self.get(table, key, entry, dict))
+        return self.prior_table(spec, entry)
+
+    def prior_table(self, spec: dict, entry: str, need_source: bool = False) -> PriorDefault:
+        spec = dict(spec)
         dist = spec.pop("distribution", None)
         if not isinstance(dist, str):
             self.fail(entry, "its prior needs a 'distribution'")
         meta = {k: str(spec.pop(k, "")) for k in PRIOR_META}
         if not meta["description"]:
             self.fail(entry, "its prior needs a 'description' (what it means and its source)")
+        if need_source and not meta["source"]:
+            self.fail(entry, "a window's prior needs a 'source' (keys of data/sources.csv)")
         return PriorDefault(dist, spec, meta["description"], meta["units"], meta["source"])
+
+    def estimated_pattern(self, table: dict, entry: str) -> dict:
+        """The fields of an estimated pattern (``pattern.estimated``: age bands)."""
+        spec = table["pattern"]
+        bands = spec["estimated"]
+        ok = (
+            isinstance(bands, list)
+            and bands
+            and all(
+                isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b)
+                for b in bands
+            )
+        )
+        if not ok:
+            self.fail(entry, "'pattern.estimated' must be a list of [first_age, last_age] bands")
+        bands = tuple((int(a), int(b)) for a, b in bands)
+        if (
+            bands[0][0] != 0
+            or bands[-1][1] != MAX_AGE
+            or any(b[0] != a[1] + 1 or b[0] > b[1] for a, b in itertools.pairwise(bands))
+        ):
+            self.fail(entry, f"pattern bands {list(bands)} must cover ages 0-{MAX_AGE} in order")
+        ref = self.get(spec, "reference", entry, str)
+        labels = [f"{sex} {a}-{b}" for sex in ("male", "female") for a, b in bands]
+        if ref not in labels:
+            self.fail(entry, f"pattern reference '{ref}' is not one of {labels}")
+        i = labels.index(ref)
+        if "pattern_prior" not in table:
+            self.fail(entry, "an estimated pattern needs a [causes.pattern_prior] table")
+        return {
+            "pattern_bands": bands,
+            "pattern_reference": (i // len(bands), i % len(bands)),
+            "pattern_prior": self.prior(table, entry + " pattern", key="pattern_prior"),
+        }
 
     def pattern(self, table: dict, entry: str) -> tuple[np.ndarray | None, str]:
         spec = table.get("pattern")
@@ -280,6 +359,8 @@ class _Parser:
             return None, "in proportion to baseline deaths"
         if not isinstance(spec, dict):
             self.fail(entry, "'pattern' must be \"baseline\" or a table with male and female")
+        if "estimated" in spec:
+            return None, str(spec.get("note", ""))
         out = np.zeros((2, N_AGES))
         for i, sex in enumerate(("male", "female")):
             bands = spec.get(sex)
@@ -318,14 +399,24 @@ class _Parser:
             self.fail("causes", "a window needs at least one cause of excess death")
         if len(set(names)) != len(names):
             self.fail("causes", "two causes share a name")
-        deviations = tuple(
-            DeviationSpec(
-                self.get(d, "name", f"fertility deviation {i + 1}", str),
-                self.years(d, f"fertility deviation {i + 1}", first, last),
-                self.prior(d, f"fertility deviation {i + 1}"),
+        deviations = []
+        for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, [])):
+            entry = f"fertility deviation {i + 1}"
+            structure = self.get(d, "structure", entry, str, "iid")
+            if structure not in DEVIATION_STRUCTURES:
+                self.fail(
+                    entry,
+                    f"unknown structure '{structure}'; known: {', '.join(DEVIATION_STRUCTURES)}",
+                )
+            deviations.append(
+                DeviationSpec(
+                    self.get(d, "name", entry, str),
+                    self.years(d, entry, first, last),
+                    self.prior(d, entry),
+                    structure,
+                )
             )
-            for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, []))
-        )
+        deviations = tuple(deviations)
         flows = []
         for i, f in enumerate(self.get(r, "flows", "window", list, [])):
             entry = f"flow {f.get('name', i + 1)}"
@@ -372,6 +463,11 @@ class _Parser:
             if any(x.cause == cause for x in archival):
                 self.fail(entry, f"a second series for cause '{cause}': one series per cause")
             archival.append(ArchivalSpec(cause, self.get(a, "measure", entry, str)))
+        priors = {}
+        for pname, table in self.get(r, "priors", "window", dict, {}).items():
+            if not isinstance(table, dict):
+                self.fail(f"prior {pname}", "must be a [priors.NAME] table")
+            priors[pname] = self.prior_table(table, f"prior {pname}", need_source=True)
         return Window(
             name=name,
             title=self.get(r, "title", "window", str),
@@ -387,6 +483,7 @@ class _Parser:
             flows=tuple(flows),
             registration=tuple(registration),
             archival=tuple(archival),
+            priors=priors,
             text=text,
             path=self.where,
         )
@@ -405,7 +502,12 @@ class _Parser:
             if army is not None:
                 army = self.years({"a": army}, entry, 0, MAX_AGE, key="a")
             young = self.get(c, "undercount_young_ages", entry, int, 2)
-            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army, young))
+            smooth = c.get("smooth_ages")
+            if smooth is not None:
+                smooth = self.years({"a": smooth}, entry, 2, MAX_AGE - 3, key="a")
+                if role != "initial":
+                    self.fail(entry, "only the initial census is smoothed (smooth_ages)")
+            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army, young, smooth))
         if sum(c.role == "initial" for c in out) != 1:
             self.fail("censuses", "exactly one census must have role 'initial'")
         init = next(c for c in out if c.role == "initial")
@@ -441,7 +543,12 @@ class _Parser:
                     "it must also be 'regime'",
                 )
             pattern, note = self.pattern(c, entry)
-            if kind == "hazard" and pattern is None:
+            estimated = {}
+            if isinstance(c.get("pattern"), dict) and "estimated" in c["pattern"]:
+                if kind != "hazard":
+                    self.fail(entry, "only a hazard cause can have an estimated pattern")
+                estimated = self.estimated_pattern(c, entry)
+            if kind == "hazard" and pattern is None and not estimated:
                 self.fail(entry, "a hazard cause needs an age-sex pattern table")
             default_prior = f"{name}_intensity" if kind == "hazard" else f"excess_{name}"
             out.append(
@@ -455,6 +562,7 @@ class _Parser:
                     prior=self.prior(c, entry),
                     pattern=pattern,
                     pattern_note=note,
+                    **estimated,
                 )
             )
         return tuple(out)

@@ -61,13 +61,15 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
 
 def test_headline_estimands_are_consistent(quick_run):
     t = pd.read_csv(quick_run / "tables" / "summary.csv", comment="#").set_index("quantity")
-    ladder = [t.loc[q, "median"] for q in t.index if q.startswith("ladder ")]
-    assert len(ladder) == 5 and ladder[:4] == sorted(ladder[:4])
-    famine = t.loc["excess deaths 1927-1938: famine_1932_33"]
+    ladder = {q.split(" ")[1]: t.loc[q, "median"] for q in t.index if q.startswith("ladder ")}
+    assert list(ladder) == ["1", "2", "3", "4", "5", "4r", "5r"]
+    first = [ladder[r] for r in ("1", "2", "3", "4")]
+    assert first == sorted(first) and ladder["4r"] >= ladder["4"]
+    famine = t.loc["excess deaths 1927-1938: famine_1930_34"]
     assert 1e6 < famine["median"] < 20e6
     assert t.loc["1939 census padding (share)", "lower"] >= 0
     by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv", comment="#")
-    assert len(by_year) == 3 + 4 + 9 + 9 + 9 + 12
+    assert len(by_year) == 5 + 4 + 9 + 9 + 9 + 9  # famine 1930-34, ..., residual 1930-38
 
 
 def test_golden_quick_fit(quick_run):
@@ -235,3 +237,28 @@ def sm_compare(dirs):
     from stalin_mortality.study import compare
 
     return compare(dirs)
+
+
+def test_identification_report_and_predictive_checks(quick_run, capsys):
+    from stalin_mortality import sensitivity
+
+    tables = quick_run / "tables"
+    ident = pd.read_csv(tables / "identification.csv")
+    assert {"sd_ratio", "identified_by", "prior_median", "posterior_median"} <= set(ident)
+    assert ident.identified_by.isin(["data", "data and prior", "prior dominates"]).all()
+    params = pd.read_csv(tables / "identification_parameters.csv")
+    assert "mortality_trend" in set(params.parameter)
+    summary = pd.read_csv(tables / "summary.csv", comment="#")
+    assert (summary.sd_ratio > 0).all()
+    residuals = pd.read_csv(tables / "census_residuals.csv")
+    assert len(residuals) == 2 * 2 * 15  # two censuses, two sexes, 15 age groups
+    assert (residuals.cohort_first <= residuals.cohort_last).all()
+    series = pd.read_csv(tables / "series_checks.csv")
+    assert set(series.series) == {"registered rate", "registered events", "archival"}
+    assert series.share_of_replicates_below.between(0, 1).all()
+    # power scaling is left out of quick runs (it evaluates every draw): compute it here
+    run = sm.load_run(quick_run)
+    ps = sensitivity.power_scaling_table(run)
+    assert len(ps) == len(summary) and {"prior", "likelihood", "diagnosis"} <= set(ps)
+    assert cli.main(["sensitivity", str(quick_run), "--no-power-scaling"]) == 0
+    assert "identified_by" in capsys.readouterr().out

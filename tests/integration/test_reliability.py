@@ -327,7 +327,7 @@ def test_units_mistake_is_refused_before_sampling(tmp_path, capsys):
     [
         (
             '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [1, 2]\nsigma = 1\n',
-            "one per famine_1932_33_year",
+            "one per famine_1930_34_year",
         ),
         (
             '[priors.coverage_1937]\ndistribution = "Beta"\nmu = 1.2\nsigma = 0.1\n',

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 SEEDS = (101, 202)
 #: Headline estimands checked (name, function of the estimands Dataset -> draws).
 HEADLINE = {
-    "famine 1932-34": lambda ds: ds["excess_deaths"].sel(cause="famine_1932_33").sum("year"),
+    "famine 1930-34": lambda ds: ds["excess_deaths"].sel(cause="famine_1930_34").sum("year"),
     "executions": lambda ds: ds["excess_deaths"].sel(cause="executions").sum("year"),
     "all regime excess deaths (rung 4)": lambda ds: ds["ladder"].sel(rung="4"),
     "lost births": lambda ds: ds["lost_births"].sum("year"),

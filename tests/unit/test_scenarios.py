@@ -104,10 +104,10 @@ def test_positive_parameter_needs_a_positive_support(tmp_path):
 def test_vector_parameters_and_their_checks(tmp_path):
     p = _write(
         tmp_path,
-        '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [0.0, 1.0, 2.0]\n'
-        "sigma = [1.0, 1.0, 0.5]\n",
+        '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = [0.0, 0.0, 0.0, 1.0, 2.0]\n'
+        "sigma = [1.0, 1.0, 1.0, 1.0, 0.5]\n",
     )
-    assert list(resolve(p)["famine_intensity"].parameters["mu"]) == [0, 1, 2]
+    assert list(resolve(p)["famine_intensity"].parameters["mu"]) == [0, 0, 0, 1, 2]
     p = _write(
         tmp_path,
         '[priors.famine_intensity]\ndistribution = "LogNormal"\nmu = 0\nsigma = [1.0, -1.0]\n',
@@ -122,3 +122,36 @@ def test_vector_parameters_and_their_checks(tmp_path):
     )
     with pytest.raises(ScenarioError, match="takes a single number for 'mu'"):
         resolve(p)
+
+
+def test_a_scenario_may_leave_out_observation_series(tmp_path, observations, window):
+    sc = load_scenario("pre_archival")
+    assert sc.exclude == ("archival",) and sc.overrides == {}
+    assert sc.hash != load_scenario("default").hash
+    model = sm.build_model(observations, window, sc)
+    names = {v.name for v in model.observed_RVs}
+    assert not any(n.startswith("archival_") for n in names)
+    assert "census_1937" in names and "registered_deaths_1931_33" in names
+    loco = _write(tmp_path, '[observations]\nexclude = ["census_1937", "registration"]\n')
+    names = {v.name for v in sm.build_model(observations, window, load_scenario(loco)).observed_RVs}
+    assert "census_1937" not in names and "census_1939" in names
+    assert not any(n.startswith("registered_") for n in names)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[observations]\nexclude = ["archives"]\n', "takes 'exclude'"),
+        ('[observations]\nexclude = "archival"\n', "takes 'exclude'"),
+        ('[observations]\nkeep = ["archival"]\n', "takes 'exclude'"),
+    ],
+)
+def test_bad_exclusions_are_errors(tmp_path, text, message):
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(_write(tmp_path, text))
+
+
+def test_excluding_a_census_the_window_does_not_observe(tmp_path, observations, window):
+    sc = load_scenario(_write(tmp_path, '[observations]\nexclude = ["census_1959"]\n'))
+    with pytest.raises(ScenarioError, match="census_1959, not an observed census"):
+        sm.build_model(observations, window, sc)

@@ -19,9 +19,9 @@ def test_shipped_window_loads():
     assert list(w.dates) == list(range(1927, 1940))
     assert [c.year for c in w.observed_censuses] == [1937, 1939]
     assert w.initial_census.year == 1926
-    assert w.cause("famine_1932_33").kind == "hazard"
+    assert w.cause("famine_1930_34").kind == "hazard"
     assert w.cause("executions").has("executions") and w.cause("gulag").has("custodial")
-    assert [c.name for c in w.proportional_causes] == ["unattributed"]
+    assert [c.name for c in w.proportional_causes] == ["residual"]
     assert w.age_group_labels[0] == "0-4" and w.age_group_labels[-1] == "70+"
     assert "1927_1939" in sm.list_windows()
 
@@ -29,8 +29,8 @@ def test_shipped_window_loads():
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ('kind = "hazard"', 'kind = "plague"', "cause famine_1932_33: unknown kind 'plague'"),
-        ("years = [1932, 1934]", "years = [1932, 1944]", "lie outside the window 1927-1938"),
+        ('kind = "hazard"', 'kind = "plague"', "cause famine_1930_34: unknown kind 'plague'"),
+        ("years = [1930, 1934]", "years = [1930, 1944]", "lie outside the window 1927-1938"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "war"]', "cannot be 'regime'"),
         ('tags = ["regime", "famine"]', 'tags = ["regime", "hunger"]', "unknown tag"),
         ('tags = ["regime", "famine"]', 'tags = ["famine"]', "it must also be 'regime'"),
@@ -39,12 +39,53 @@ def test_shipped_window_loads():
         ('cause = "gulag"', 'cause = "camps"', "cause 'camps' is not a cause"),
         ("first_year = 1927", "first_year = 1940", "are not a period"),
         ("male = [[18, 69, 19.0]]", "male = [[18, 169, 19.0]]", "is not [first_age"),
+        ('reference = "female 10-59"', 'reference = "female 10-60"', "is not one of"),
+        ("estimated = [[0, 9], [10, 59]", "estimated = [[0, 9], [11, 59]", "must cover ages"),
+        ('structure = "random_walk"', 'structure = "drift"', "unknown structure 'drift'"),
+        ('source = "goskomstat1989"\n', "\n", "prior mortality_trend: a window's prior needs"),
+        ("smooth_ages = [10, 89]", "smooth_ages = [10, 99]", "lie outside the window"),
     ],
 )
 def test_bad_window_names_the_entry(old, new, message):
     assert old in TEXT
     with pytest.raises(WindowError, match=re.escape(message)):
         window_from_text(TEXT.replace(old, new, 1), "w.toml")
+
+
+def test_window_priors_replace_the_component_defaults_and_must_be_known():
+    w = sm.load_window("1927_1939")
+    specs = sm.prior_specs(w)
+    assert specs["mortality_trend"].parameters == {"mu": -0.0054, "sigma": 0.005}
+    assert specs["mortality_trend"].source == "goskomstat1989"
+    assert specs["mortality_trend"].support == "real"  # the component's, not the window's
+    bad = window_from_text(
+        TEXT + '\n[priors.plague]\ndistribution = "Normal"\nmu = 0.0\n'
+        'sigma = 1.0\ndescription = "x"\nsource = "adh1993"\n',
+        "w.toml",
+    )
+    with pytest.raises(WindowError, match=r"w\.toml: prior plague: not a prior of this window"):
+        sm.prior_specs(bad)
+
+
+def test_estimated_pattern_only_for_a_hazard_cause():
+    text = TEXT.replace('pattern = "baseline"', "pattern = { estimated = [[0, 100]] }", 1)
+    with pytest.raises(WindowError, match="cause residual: only a hazard cause"):
+        window_from_text(text, "w.toml")
+
+
+def test_smoothing_keeps_counts_and_removes_heaping(observations, window):
+    from stalin_mortality.model.account import smooth_heaping
+
+    raw = observations["census_count"].sel(census=1926).transpose("sex", "age").values
+    smooth = smooth_heaping(raw.astype(float), window.initial_census.smooth_ages)
+    np.testing.assert_allclose(smooth.sum(axis=1), raw.sum(axis=1), rtol=1e-12)
+    np.testing.assert_array_equal(smooth[:, :10], raw[:, :10])  # children untouched
+
+    def whipple(x):  # ages 23-62: ages ending in 0 or 5 against a fifth of all
+        ages = np.arange(23, 63)
+        return 100 * x[:, ages[ages % 5 == 0]].sum(1) / (x[:, ages].sum(1) / 5)
+
+    assert (whipple(raw) > 140).all() and (abs(whipple(smooth) - 100) < 5).all()
 
 
 def test_missing_prior_description_is_an_error():

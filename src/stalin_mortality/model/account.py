@@ -108,7 +108,8 @@ class Inputs:
 def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
     """The account's fixed inputs for ``window`` from the observations Dataset."""
     counts = observations["census_count"]
-    initial_pop = counts.sel(census=window.initial_census.year).transpose("sex", "age")
+    initial_pop = counts.sel(census=window.initial_census.year).transpose("sex", "age").values
+    initial_pop = smooth_heaping(initial_pop.astype(float), window.initial_census.smooth_ages)
     lt = observations["life_table_lx"].sel(life_table=window.standard_life_table)
     lx = lt.transpose("sex", "age").values / 1e5
     census = {}
@@ -144,7 +145,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
                         f"{series.years[0]}-{series.years[1]}; no count for {missing}",
                     )
     return Inputs(
-        initial=initial_pop.values.astype(float),
+        initial=initial_pop,
         y_std=cohort.brass_logit_standard(lx),
         schedule=fertility.schedule(observations["asfr"], window.fertility_schedule_years),
         census_observed=census,
@@ -152,6 +153,21 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
         registered_events=events,
         archival=archival_records(observations, window),
     )
+
+
+def smooth_heaping(counts: np.ndarray, ages: tuple[int, int] | None) -> np.ndarray:
+    """``counts[sex, age]`` with ages ``ages[0]..ages[1]`` replaced by their centred 5-year
+    moving average, rescaled so that those ages keep their count: every window of five
+    single years holds one age ending in 0 or 5, so digit heaping is averaged out."""
+    if ages is None:
+        return counts
+    lo, hi = ages
+    out = counts.copy()
+    kernel = np.ones(5) / 5.0
+    for s in range(counts.shape[0]):
+        smooth = np.convolve(counts[s], kernel, mode="same")[lo : hi + 1]
+        out[s, lo : hi + 1] = smooth * counts[s, lo : hi + 1].sum() / smooth.sum()
+    return out
 
 
 def archival_records(observations: xr.Dataset, window: Window) -> list:
@@ -207,14 +223,19 @@ def simulate(
     if not counterfactual:
         hazards = causes.by_year(params, window, window.hazard_causes, xp)
         counts = causes.by_year(params, window, causes.count_order(window), xp)
-        weights, pattern = causes.hazard_weights(window), causes.patterns(window)
+        weights, pattern = causes.hazard_weights(params, window, xp), causes.patterns(window)
     n_prop = 0 if counterfactual else len(window.proportional_causes)
+    n_hazard = 0 if counterfactual else len(window.hazard_causes)
     if xp is not np:
         if counterfactual or detail:
             raise ValueError("the PyTensor path computes the actual account only")
-        return _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration)
+        return _scan(
+            inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration, weights
+        )
 
-    const = cohort.StepConstants(inputs.schedule, sr / (1.0 + sr), weights, pattern, n_prop)
+    const = cohort.StepConstants(
+        inputs.schedule, sr / (1.0 + sr), weights, pattern, n_prop, n_hazard or None
+    )
     P = P0
     populations, steps = [P0], []
     for i in range(len(window.years)):
@@ -274,25 +295,32 @@ def _in_window_order(window: Window, hazard, count, xp, axis: int = -2):
     return xp.stack(parts, axis=axis)
 
 
-def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration):
+def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, emigration, weights):
     """The model's path: the year loop as one ``pytensor.scan`` over :func:`cohort.year_step`
     (one compiled step instead of one unrolled copy a year: much faster to compile)."""
     import pytensor
     import pytensor.tensor as pt
 
-    weights = causes.hazard_weights(window)
     pattern = causes.patterns(window)
     n_prop = len(window.proportional_causes)
+    n_hazard = len(window.hazard_causes)
     schedule = pt.as_tensor(inputs.schedule)
-    weights_t = None if weights is None else pt.as_tensor(weights)
     pattern_t = None if pattern is None else pt.as_tensor(pattern)
+    extra = [] if weights is None else [pt.as_tensor(weights)]
     optional = {"hazards": hazards, "counts": counts, "emigration": emigration}
     present = [k for k, v in optional.items() if v is not None]
 
     def step(S_t, Sb_t, tfr_t, tfr_base_t, *rest):
         seq = dict(zip(present, rest[: len(present)], strict=True))
-        P, male_share = rest[len(present) :]
-        const = cohort.StepConstants(schedule, male_share, weights_t, pattern_t, n_prop)
+        P, male_share, *weights_t = rest[len(present) :]
+        const = cohort.StepConstants(
+            schedule,
+            male_share,
+            weights_t[0] if weights_t else None,
+            pattern_t,
+            n_prop,
+            n_hazard or None,
+        )
         r = cohort.year_step(
             P,
             S_t,
@@ -312,7 +340,7 @@ def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, em
         step,
         sequences=[S, S_birth, tfr, tfr_base, *(optional[k] for k in present)],
         outputs_info=[P0, None, None, None, None],
-        non_sequences=[sr / (1.0 + sr)],
+        non_sequences=[sr / (1.0 + sr), *extra],
         return_updates=False,
     )
     return {

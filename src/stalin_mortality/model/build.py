@@ -16,6 +16,7 @@ import pymc as pm
 import xarray as xr
 
 from ..constants import SEXES
+from ..exceptions import ScenarioError
 from ..priors import PriorSpec, create_variable
 from ..scenarios import Scenario
 from ..window import N_AGES, Window
@@ -31,6 +32,7 @@ class BuildContext:
     inputs: account.Inputs
     specs: dict[str, PriorSpec]
     priors: dict
+    exclude: tuple[str, ...] = ()  # observation series the scenario leaves out
     params: dict = field(default_factory=dict)
     out: dict | None = None
 
@@ -84,7 +86,19 @@ def build_model(
     """
     inputs = inputs or account.make_inputs(observations, window)
     specs = prior_specs(window)
-    ctx = BuildContext(window, inputs, specs, priors or scenario.resolve(specs))
+    unknown = [
+        e
+        for e in scenario.exclude
+        if e.startswith("census_") and int(e[7:]) not in [c.year for c in window.observed_censuses]
+    ]
+    if unknown:
+        raise ScenarioError(
+            f"{scenario.where}: excludes {unknown[0]}, not an observed census of window "
+            f"'{window.name}'"
+        )
+    ctx = BuildContext(
+        window, inputs, specs, priors or scenario.resolve(specs), tuple(scenario.exclude)
+    )
     with pm.Model(coords=coords(window, specs)) as model:
         for name in prior_specs(window, ACCOUNT):
             ctx.create(name)

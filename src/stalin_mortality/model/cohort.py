@@ -47,10 +47,10 @@ def _xp(*arrays):
     return np
 
 
-def _static_len(x) -> int:
-    """Length of the first axis, known before any computation (a numpy array, or a PyTensor
-    constant's static shape): a symbolic ``x.shape[0] == 1`` would silently be False."""
-    n = x.shape[0] if isinstance(x, np.ndarray) else x.type.shape[0]
+def _static_len(x, axis: int = 0) -> int:
+    """Length of an axis, known before any computation (a numpy array, or a PyTensor
+    variable's static shape): a symbolic ``x.shape[0] == 1`` would silently be False."""
+    n = x.shape[axis] if isinstance(x, np.ndarray) else x.type.shape[axis]
     if n is None:
         raise ValueError("the number of hazard causes must be known when the graph is built")
     return int(n)
@@ -92,6 +92,15 @@ def brass_survival(alpha, beta, y_std):
     S_open = T100 / (L[..., -1:] + T100)  # ages 99 and 100+ -> 100+
     S = xp.concatenate([S_young, S_open, S_open], axis=-1)
     return S, L0[..., 0]
+
+
+def brass_e0(alpha, beta, y_std):
+    """Life expectancy at birth of the Brass table ``logit l = alpha + beta * Y_std``
+    (``[..., sex]``), with the closure of :func:`brass_survival`."""
+    lx = 1.0 / (1.0 + np.exp(2.0 * (alpha + beta * y_std)))  # ages 1..100
+    l1 = lx[..., 0]
+    L0 = l1 + A0 * (1.0 - l1)
+    return L0 + (0.5 * (lx[..., :-1] + lx[..., 1:])).sum(axis=-1) + lx[..., -1] * E100
 
 
 @dataclass
@@ -224,20 +233,23 @@ def famine_survival(S, S_birth, intensity, weight):
     by ``1 + intensity * weight[sex, age]``: returns ``(survival, survival_birth)`` with the
     shapes of ``S`` and ``S_birth`` (``intensity[...]`` broadcasts against their batch
     dims)."""
-    xp = _xp(S, intensity)
+    xp = _xp(S, intensity, weight)
     k = intensity[..., None, None]
     surv = xp.exp(k * weight * xp.log(S))
-    surv_birth = xp.exp(k[..., 0] * weight[:, 0] * xp.log(S_birth))
+    surv_birth = xp.exp(k[..., 0] * weight[..., :, 0] * xp.log(S_birth))
     return surv, surv_birth
 
 
-def hazard_survival(S, S_birth, intensities, weights):
+def hazard_survival(S, S_birth, intensities, weights, n: int | None = None):
     """:func:`famine_survival` for several hazard causes at once: ``intensities[..., h]``,
-    ``weights[h, sex, age]``; the extra hazards add, ``K = sum_h intensity_h * weight_h``.
-    One cause gives exactly :func:`famine_survival`."""
-    if _static_len(weights) == 1:
-        return famine_survival(S, S_birth, intensities[..., 0], weights[0])
-    xp = _xp(S, intensities)
+    ``weights[..., h, sex, age]`` (fixed, or estimated draw by draw); the extra hazards add,
+    ``K = sum_h intensity_h * weight_h``.  One cause gives exactly :func:`famine_survival`.
+    ``n`` is the number of hazard causes (read from ``weights``' static shape if not
+    given)."""
+    n = _static_len(weights, -3) if n is None else n
+    if n == 1:
+        return famine_survival(S, S_birth, intensities[..., 0], weights[..., 0, :, :])
+    xp = _xp(S, intensities, weights)
     K = (intensities[..., :, None, None] * weights).sum(axis=-3)  # [..., sex, age]
     return xp.exp(K * xp.log(S)), xp.exp(K[..., 0] * xp.log(S_birth))
 
@@ -251,7 +263,7 @@ def hazard_shares(intensities, weights):
     year).  They add up to the combined excess, unlike the deaths each cause alone would
     cause, which do not.  Weights multiply the baseline hazard, so a cause that falls on
     ages of low baseline mortality (a war on young men) needs large weights there."""
-    xp = _xp(intensities)
+    xp = _xp(intensities, weights)
     kw = intensities[..., :, None, None] * weights
     K = kw.sum(axis=-3)[..., None, :, :]
     return kw / xp.where(K > 0, K, 1.0)
@@ -264,9 +276,10 @@ class StepConstants:
 
     schedule: object  # [age] fertility schedule
     male_share: object  # [...] share of births that are male
-    hazard_weights: object | None  # [hazard cause, sex, age]
+    hazard_weights: object | None  # [..., hazard cause, sex, age] (may be estimated)
     patterns: object | None  # [patterned count cause, sex, age]
     n_proportional: int  # count causes distributed in proportion to baseline deaths
+    n_hazard: int | None = None  # hazard causes (None: from hazard_weights' static shape)
 
 
 @dataclass
@@ -295,8 +308,10 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
         total = P.sum(axis=-1).sum(axis=-1)[..., None, None]
         migration = -emigration[..., None, None] * P / total
     hs = hsb = None
+    n_hazard = 0
     if c.hazard_weights is not None:
-        hs, hsb = hazard_survival(S, S_birth, intensities, c.hazard_weights)
+        n_hazard = c.n_hazard or _static_len(c.hazard_weights, -3)
+        hs, hsb = hazard_survival(S, S_birth, intensities, c.hazard_weights, n_hazard)
     n_pat = 0 if c.patterns is None else c.patterns.shape[0]
     f = project_year(
         P,
@@ -318,7 +333,7 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
     totals = by_age = None
     if hs is not None:
         deaths = f.hazard_deaths.sum(axis=-1).sum(axis=-1) + f.hazard_infant_deaths.sum(axis=-1)
-        if _static_len(c.hazard_weights) == 1:
+        if n_hazard == 1:
             totals = deaths[..., None]
             if detail:
                 by_age = f.hazard_deaths.copy()

@@ -15,6 +15,9 @@ created (and so the sampler's parameter vector).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ...exceptions import WindowError
 from ...priors import PriorSpec
 from ...window import Window
 from . import archives, baseline, causes, census, fertility, flows, initial, registration
@@ -27,14 +30,38 @@ COMPONENTS = (*ACCOUNT, *OBSERVATION)
 
 
 def prior_specs(window: Window, components=COMPONENTS) -> dict[str, PriorSpec]:
-    """Every prior the window's model needs, by name, in creation order."""
+    """Every prior the window's model needs, by name, in creation order: each component's
+    declaration, with the window's own prior (``[priors.NAME]``, sourced) in place of the
+    component's generic default."""
     out: dict[str, PriorSpec] = {}
     for comp in components:
         for spec in comp.priors(window):
             if spec.name in out:
                 raise ValueError(f"prior '{spec.name}' declared twice")
+            if spec.name in window.priors:
+                spec = with_window_prior(spec, window.priors[spec.name])
             out[spec.name] = spec
+    if components is COMPONENTS:
+        unknown = sorted(set(window.priors) - set(out))
+        if unknown:
+            raise WindowError(
+                f"{window.path or window.name}: prior {unknown[0]}: not a prior of this "
+                f"window's model; known: {', '.join(out)}"
+            )
     return out
+
+
+def with_window_prior(spec: PriorSpec, default) -> PriorSpec:
+    """``spec`` with the distribution, parameters, description and source a window states
+    (support, units and length stay the component's)."""
+    return replace(
+        spec,
+        distribution=default.distribution,
+        parameters=default.parameters,
+        description=default.description,
+        units=default.units or spec.units,
+        source=default.source,
+    )
 
 
 def account_parameters(window: Window) -> list[str]:

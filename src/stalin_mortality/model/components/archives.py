@@ -55,6 +55,8 @@ def priors(window: Window) -> list[PriorSpec]:
 
 def add(ctx) -> None:
     window, params, inputs = ctx.window, ctx.params, ctx.inputs
+    if "archival" in ctx.exclude:
+        return
     for a in window.archival:
         records = [r for r in inputs.archival if r[0] == a.cause]
         if not records:

@@ -57,3 +57,13 @@ def survival(params: dict, window: Window, y_std):
     return cohort.brass_survival(
         alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
     )
+
+
+def life_expectancy(params: dict, window: Window, y_std):
+    """Baseline life expectancy at birth ``[..., year, sex]`` (the Brass table of each
+    year, with the same ``L0`` and open-age closure as the projection)."""
+    t = (window.years - window.first_year).astype(float)
+    alpha = params["mortality_level"][..., None] + params["mortality_trend"][..., None] * t
+    return cohort.brass_e0(
+        alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
+    )

@@ -66,8 +66,17 @@ def tfr(params: dict, window: Window, xp, crisis: bool = True):
     log_tfr = xp.log(params[tfr_name(window)])[..., None] + params["tfr_trend"][..., None] * t
     if crisis:
         for d in window.deviations:
-            log_tfr = log_tfr + place(params[d.name], d.years, window, xp)
+            log_tfr = log_tfr + place(deviation(params, d, xp), d.years, window, xp)
     return xp.exp(log_tfr)
+
+
+def deviation(params: dict, d, xp):
+    """``[..., year]`` deviation of log TFR over ``d``'s years (a random walk is the running
+    sum of its innovations)."""
+    values = params[d.name]
+    if d.structure == "random_walk":
+        return xp.cumsum(values, axis=-1)
+    return values
 
 
 def schedule(asfr: xr.DataArray, years: tuple[int, int]) -> np.ndarray:

@@ -34,4 +34,5 @@ def declared(item, name: str, component: str, support: str = "real", units: str 
         dim=dim,
         size=len(item.year_list) if dim else None,
         component=component,
+        source=item.prior.source,
     )

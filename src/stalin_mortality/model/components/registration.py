@@ -74,6 +74,8 @@ def priors(window: Window) -> list[PriorSpec]:
 
 def add(ctx) -> None:
     window, out, inputs = ctx.window, ctx.out, ctx.inputs
+    if "registration" in ctx.exclude:
+        return
     for series in window.registration:
         if series.kind == "rates":
             first_year_pop = 0.5 * (out["population"][0].sum() + out["population"][1].sum())

@@ -1,0 +1,178 @@
+"""Posterior predictive checks of a run, from its saved draws (no resampling).
+
+- :func:`census_residuals`: for each observed census, sex and age group, the residual of the
+  observed count against the model's expected count (``log observed - log expected``),
+  draw by draw, beside the replicated count's interval (expected count times the census
+  noise), with each group's birth cohorts, so a misfit repeated for the same cohort in two
+  censuses shows as two residuals at the same birth years;
+- :func:`census_totals`: each census's count against the sum of its replicated groups and
+  the latent population;
+- :func:`series_checks`: every registered and archival observation against its replicate
+  (the observation model's own completeness and error).
+
+Replicates use a fixed seed (:data:`SEED`), so the tables are reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model.components import archives, census, registration
+from .report import interval
+
+SEED = 20260101
+
+
+def _draws(run, name: str) -> np.ndarray:
+    da = run.tree["posterior"][name].transpose("chain", "draw", ...)
+    return np.asarray(da.values, dtype=float).reshape(-1, *da.shape[2:])
+
+
+def _band(values: np.ndarray) -> tuple[float, float, float]:
+    lo, hi = interval(values)
+    return lo, float(np.median(values)), hi
+
+
+def _expected(run, est, c) -> np.ndarray:
+    """Expected census counts ``[sample, sex, age group]`` of census ``c``, draw by draw."""
+    grouped = est["population_by_age_group"].sel(census=c.year)
+    grouped = grouped.transpose("chain", "draw", "sex", "age_group").values
+    grouped = grouped.reshape(-1, *grouped.shape[2:])
+    params = {f"coverage_{c.year}": _draws(run, f"coverage_{c.year}")}
+    if c.padding:
+        params[f"padding_{c.year}"] = _draws(run, f"padding_{c.year}")
+    return census.expected(params, run.window, c, grouped, np), grouped
+
+
+def census_residuals(run, estimands=None) -> pd.DataFrame:
+    """One row per observed census, sex and age group (see the module docstring)."""
+    window = run.window
+    est = estimands if estimands is not None else run.estimands()
+    rng = np.random.default_rng(SEED)
+    noise = _draws(run, "census_age_noise")
+    rows = []
+    edges = list(window.age_group_edges)
+    for c in window.observed_censuses:
+        expected, _ = _expected(run, est, c)
+        observed = np.asarray(run.inputs.census_observed[c.year], dtype=float)
+        replicate = np.log(expected) + noise[:, None, None] * rng.normal(size=expected.shape)
+        residual = np.log(observed)[None] - np.log(expected)
+        for s, sex in enumerate(("male", "female")):
+            for g, label in enumerate(window.age_group_labels):
+                lo_age = edges[g]
+                hi_age = edges[g + 1] - 1 if g + 1 < len(edges) else 100
+                r = _band(residual[:, s, g])
+                rep = _band(replicate[:, s, g])
+                log_obs = float(np.log(observed[s, g]))
+                rows.append(
+                    {
+                        "census": c.year,
+                        "sex": sex,
+                        "age_group": label,
+                        "cohort_first": c.year - 1 - hi_age,
+                        "cohort_last": c.year - 1 - lo_age,
+                        "observed": observed[s, g],
+                        "residual_lower": r[0],
+                        "residual_median": r[1],
+                        "residual_upper": r[2],
+                        "replicate_lower": np.exp(rep[0]),
+                        "replicate_upper": np.exp(rep[2]),
+                        "inside_replicate_interval": rep[0] <= log_obs <= rep[2],
+                        "noise_median": float(np.median(noise)),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def census_totals(run, estimands=None) -> pd.DataFrame:
+    """Each observed census's count against the sum of its replicated groups, and the
+    latent population on its date."""
+    window = run.window
+    est = estimands if estimands is not None else run.estimands()
+    rng = np.random.default_rng(SEED)
+    noise = _draws(run, "census_age_noise")
+    rows = []
+    for c in window.observed_censuses:
+        expected, grouped = _expected(run, est, c)
+        replicate = (expected * np.exp(noise[:, None, None] * rng.normal(size=expected.shape))).sum(
+            axis=(-2, -1)
+        )
+        latent = grouped.sum(axis=(-2, -1))
+        observed = float(np.asarray(run.inputs.census_observed[c.year]).sum())
+        lo, med, hi = _band(replicate)
+        llo, lmed, lhi = _band(latent)
+        rows.append(
+            {
+                "census": c.year,
+                "observed": observed,
+                "replicate_lower": lo,
+                "replicate_median": med,
+                "replicate_upper": hi,
+                "latent_lower": llo,
+                "latent_median": lmed,
+                "latent_upper": lhi,
+                "latent_minus_count_median": lmed - observed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def series_checks(run, estimands=None) -> pd.DataFrame:
+    """Every registered and archival observation against its replicate (median and
+    interval), and the share of replicates below the observation (near 0 or 1: a misfit)."""
+    window = run.window
+    est = estimands if estimands is not None else run.estimands()
+    rng = np.random.default_rng(SEED)
+    inputs = run.inputs
+    rows = []
+
+    def add(series, label, observed, replicate):
+        lo, med, hi = _band(replicate)
+        rows.append(
+            {
+                "series": series,
+                "observation": label,
+                "observed": observed,
+                "replicate_lower": lo,
+                "replicate_median": med,
+                "replicate_upper": hi,
+                "share_of_replicates_below": float(np.mean(replicate < observed)),
+            }
+        )
+
+    births = est["births"].transpose("chain", "draw", "year").values.reshape(-1, len(window.years))
+    deaths = est["deaths"].transpose("chain", "draw", "year").values.reshape(-1, len(window.years))
+    pop = est["population"].transpose("chain", "draw", "date").values
+    pop = pop.reshape(-1, pop.shape[-1])
+    err = registration.REGISTERED_ERROR
+    for s in window.registration:
+        if s.kind == "rates":
+            mean_pop = 0.5 * (pop[:, 0] + pop[:, 1])
+            for event, flow in (("birth", births[:, 0]), ("death", deaths[:, 0])):
+                if event not in inputs.registered_rates:
+                    continue
+                complete = _draws(run, registration.completeness_name(event, s))
+                observed = inputs.registered_rates[event]
+                rep = complete * flow / mean_pop
+                rep = rep + err * observed * rng.normal(size=rep.shape)
+                add("registered rate", f"{event} rate {s.years[0]} (per person)", observed, rep)
+        else:
+            for event, flow in (("birth", births), ("death", deaths)):
+                reg = inputs.registered_events.get(f"{event}s", {})
+                complete = _draws(run, registration.completeness_name(event, s))
+                for year in sorted(reg):
+                    k = list(s.year_list).index(year)
+                    rep = complete[:, k] * flow[:, window.index(year)]
+                    rep = rep * np.exp(err * rng.normal(size=rep.shape))
+                    add("registered events", f"{event}s {year}", reg[year], rep)
+    excess = est["excess_deaths"].transpose("chain", "draw", "cause", "year")
+    for cause, first, last, count, label in inputs.archival:
+        if f"archival_completeness_{cause}" not in run.tree["posterior"]:
+            continue  # the scenario left the archives out
+        complete = _draws(run, f"archival_completeness_{cause}")
+        true = excess.sel(cause=cause, year=slice(first, last)).sum("year").values.reshape(-1)
+        rep = complete * true * np.exp(archives.ARCHIVAL_LOG_SD * rng.normal(size=true.shape))
+        years = str(first) if first == last else f"{first}-{last}"
+        add("archival", f"{cause} {years}: {label[:60]}", count, rep)
+    return pd.DataFrame(rows)

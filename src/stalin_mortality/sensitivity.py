@@ -1,0 +1,250 @@
+"""Identification report of a run: how much each headline owes to its prior.
+
+Two views, both computed from the saved run alone (no resampling):
+
+- **contraction**: the headline's prior and posterior (median, interval, sd) and the ratio
+  ``posterior sd / prior sd`` with a plain label (:func:`stalin_mortality.report.identification`);
+- **power-scaling sensitivity** (Kallioinen et al. 2024, ``arviz_stats.psense_summary``):
+  how much each headline moves when the prior, or the likelihood, is raised to a power
+  near 1, by importance weighting of the saved draws.  A headline sensitive to the prior
+  but not to the likelihood is prior-dominated; sensitive to both is a prior-data conflict.
+
+The log densities each draw needs are computed from the model rebuilt from the run's saved
+observations, window and scenario (:func:`log_densities`).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from . import report
+from .outputs import headline_rows
+
+#: The prior-sensitivity threshold of ``arviz_stats.psense_summary`` (its default).
+THRESHOLD = 0.05
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_")[:80]
+
+
+def contraction_table(run) -> pd.DataFrame:
+    """Prior and posterior of every headline quantity, with the sd ratio and its label."""
+    if "prior" not in run.tree.children:
+        raise ValueError("the run has no prior draws: contraction needs them")
+    post = headline_rows(run.estimands(), run.window)
+    prior = {q: v for q, v, _ in headline_rows(run.estimands("prior"), run.window)}
+    rows = []
+    for q, v, unit in post:
+        p = report.summarise(v)
+        r = report.summarise(prior[q])
+        rows.append(
+            {
+                "quantity": q,
+                "unit": unit,
+                "posterior_median": p["median"],
+                "posterior_lower": p["lower"],
+                "posterior_upper": p["upper"],
+                "prior_median": r["median"],
+                "prior_lower": r["lower"],
+                "prior_upper": r["upper"],
+                **report.identification(v, prior[q]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def parameter_table(run) -> pd.DataFrame:
+    """Prior and posterior sd of every free parameter (each element of a vector), with the
+    ratio and its label: which assumptions the data can and cannot move."""
+    if "prior" not in run.tree.children:
+        raise ValueError("the run has no prior draws: contraction needs them")
+    post, prior = run.tree["posterior"], run.tree["prior"]
+    rows = []
+    for name in prior.data_vars:
+        if name not in post.data_vars:
+            continue
+        p, q = post[name], prior[name]
+        extra = [d for d in p.dims if d not in ("chain", "draw")]
+        stacked_p = p.stack(_element=extra) if extra else p.expand_dims(_element=[0])
+        stacked_q = q.stack(_element=extra) if extra else q.expand_dims(_element=[0])
+        for i in range(stacked_p.sizes["_element"]):
+            label = name
+            if extra:
+                idx = stacked_p["_element"].values[i]
+                label += "[" + ", ".join(map(str, np.atleast_1d(idx))) + "]"
+            pv = stacked_p.isel(_element=i).values.ravel()
+            qv = stacked_q.isel(_element=i).values.ravel()
+            rows.append(
+                {
+                    "parameter": label,
+                    "posterior_mean": float(np.mean(pv)),
+                    "prior_mean": float(np.mean(qv)),
+                    **report.identification(pv, qv),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def log_densities(run) -> xr.DataTree:
+    """The run's posterior with ``log_prior`` and ``log_likelihood`` groups, from the model
+    rebuilt from the saved observations, window and scenario."""
+    import pymc as pm
+
+    from .model.build import build_model
+
+    if run.observations is None:
+        raise ValueError("the run has no saved observations: it cannot rebuild its model")
+    model = build_model(run.observations, run.window, run.scenario, inputs=run.inputs)
+    tree = xr.DataTree.from_dict({"posterior": run.tree["posterior"].to_dataset()})
+    free = [v.name for v in model.free_RVs]
+    tree["posterior"] = xr.DataTree(tree["posterior"].to_dataset()[free])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = pm.stats.compute_log_prior(tree, model=model, progressbar=False)
+        tree = pm.stats.compute_log_likelihood(tree, model=model, progressbar=False)
+    return tree
+
+
+def power_scaling_table(run, tree: xr.DataTree | None = None) -> pd.DataFrame:
+    """``arviz_stats.psense_summary`` of every headline quantity (the whole prior and the
+    whole likelihood scaled)."""
+    import arviz_stats as azs
+
+    tree = tree if tree is not None else log_densities(run)
+    post = headline_rows(run.estimands(), run.window)
+    names = {}
+    ds = tree["posterior"].to_dataset()
+    for q, v, _ in post:
+        name = _safe(q)
+        names[name] = q
+        ds[name] = v.transpose("chain", "draw").reset_coords(drop=True)
+    tree = tree.copy()
+    tree["posterior"] = xr.DataTree(ds)
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints a note on its diagnosis
+        table = azs.psense_summary(tree, var_names=list(names), threshold=THRESHOLD, round_to=4)
+    table = table.reset_index().rename(columns={"index": "variable"})
+    first = table.columns[0]
+    table.insert(0, "quantity", [names.get(str(v), str(v)) for v in table[first]])
+    return table.drop(columns=[first])
+
+
+def write_sensitivity(run, directory: Path, power_scaling: bool = True) -> list[Path]:
+    """Write ``tables/identification`` (and ``tables/power_scaling``) as CSV and Markdown."""
+    out = Path(directory) / "tables"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    tables = {
+        "identification": contraction_table(run),
+        "identification_parameters": parameter_table(run),
+    }
+    if power_scaling:
+        tables["power_scaling"] = power_scaling_table(run)
+    for stem, table in tables.items():
+        csv = out / f"{stem}.csv"
+        table.to_csv(csv, index=False, float_format="%.6g", lineterminator="\n")
+        md = out / f"{stem}.md"
+        md.write_text(_markdown(table), encoding="utf-8")
+        paths += [csv, md]
+    return paths
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    shown = table.copy()
+    persons = shown["unit"].eq("persons").values if "unit" in shown else np.zeros(len(shown), bool)
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            values = shown[col].values
+            if col == "sd_ratio" or not col.startswith(("posterior_", "prior_")):
+                shown[col] = [f"{x:.3g}" for x in values]
+            else:
+                shown[col] = [
+                    f"{x / 1e6:,.2f} M" if p else f"{x:.4g}"
+                    for x, p in zip(values, persons, strict=True)
+                ]
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * len(shown.columns)]
+    lines += ["| " + " | ".join(map(str, r)) + " |" for r in shown.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+#: The scenarios of the identification report (models/scenarios/), default first.
+SCENARIOS = (
+    "default",
+    "registered_baseline",
+    "reconstructed_baseline",
+    "flat_trend",
+    "anchored_trend_1938",
+    "old_trends",
+    "fertility_steady",
+    "archival",
+    "alexopoulos",
+    "pre_archival",
+    "informed_1939",
+)
+#: Headline quantities shown in the scenario table (prefixes of headline rows).
+SCENARIO_ROWS = (
+    "excess deaths",
+    "ladder 1 ",
+    "ladder 2 ",
+    "ladder 4 ",
+    "ladder 4r ",
+    "ladder 5 ",
+    "lost births",
+    "echo births",
+    "1939 census padding (persons",
+    "true population 1 Jan 1937",
+)
+
+
+def scenario_table(directories: list[Path]) -> pd.DataFrame:
+    """One row per run (scenario): the median and interval of the main headlines and the
+    run's convergence diagnostics, from the saved folders."""
+    from . import inference
+    from .outputs import headline
+
+    rows = []
+    for d in directories:
+        _, manifest = inference.load_manifest(Path(d))
+        diag = manifest["diagnostics"]
+        row = {
+            "scenario": manifest["scenario"]["name"],
+            "quick": manifest.get("quick", False),
+            "divergences": diag["divergences"],
+            "max_rhat": diag["max_rhat"],
+            "min_ess_bulk": diag["min_ess_bulk"],
+            "min_ess_tail": diag["min_ess_tail"],
+            "gate": "passed" if diag["passed"] else "FAILED",
+        }
+        for r in headline(Path(d)).itertuples(index=False):
+            if r.quantity.startswith(SCENARIO_ROWS):
+                row[f"{r.quantity}: median"] = r.median
+                row[f"{r.quantity}: lower"] = r.lower
+                row[f"{r.quantity}: upper"] = r.upper
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def scenario_markdown(table: pd.DataFrame) -> str:
+    """The scenario table with one column per quantity, ``median [lower, upper]`` in millions."""
+    quantities = [c[: -len(": median")] for c in table.columns if c.endswith(": median")]
+    short = [re.sub(r" \(\d{4}-\d{4}\)", "", q).split(":")[0] for q in quantities]
+    head = ["scenario", *short, "divergences", "max r_hat", "min ESS"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in table.to_dict("records"):
+        cells = [r["scenario"] + (" (quick)" if r["quick"] else "")]
+        for q in quantities:
+            m, lo, hi = (r.get(f"{q}: {k}", np.nan) for k in ("median", "lower", "upper"))
+            cells.append(f"{m / 1e6:.2f} [{lo / 1e6:.2f}, {hi / 1e6:.2f}]")
+        ess = min(r["min_ess_bulk"], r["min_ess_tail"])
+        cells += [str(r["divergences"]), f"{r['max_rhat']:.3f}", f"{ess:.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,96 @@
+"""The window's own priors: every one names sources that exist, and every number the window
+says it derived from data/ is recomputed here from data/ (so a change of the data or of the
+window that breaks the derivation fails)."""
+
+import numpy as np
+import pytest
+
+from stalin_mortality import estimands
+from stalin_mortality.data import load_tables
+from stalin_mortality.model import account
+from stalin_mortality.model.components import account_parameters, prior_specs
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_tables()
+
+
+@pytest.fixture(scope="module")
+def specs(window):
+    return prior_specs(window)
+
+
+def test_every_window_prior_names_known_sources(window, tables, specs):
+    keys = set(tables["sources.csv"]["key"])
+    sourced = {n: s for n, s in specs.items() if s.source}
+    assert set(window.priors) <= set(sourced)
+    for name, spec in sourced.items():
+        cited = spec.source.replace(",", " ").split()
+        assert cited, name
+        assert set(cited) <= keys, f"{name}: unknown source key(s) {set(cited) - keys}"
+
+
+def _brass_alpha(lt, period, sex, ages=range(1, 86)):
+    """Brass alpha (beta = 1) of a table against the 1926-27 standard, ages 1-85."""
+
+    def logit(p):
+        lx = lt[(lt.period == p) & (lt.sex == sex)].set_index("age").lx / 1e5
+        lx = lx.loc[list(ages)].values
+        return 0.5 * np.log((1 - lx) / lx)
+
+    return float(np.mean(logit(period) - logit("1926-1927")))
+
+
+def test_mortality_trend_centre_is_the_official_tables_slope(tables, specs):
+    lt = tables["life_tables.csv"]
+    alpha = np.mean([_brass_alpha(lt, "1938-1939", s) for s in ("male", "female")])
+    assert alpha == pytest.approx(-0.065, abs=0.001)
+    # the tables' midpoints are 12 years apart (1926-27 to 1938-39)
+    assert specs["mortality_trend"].parameters["mu"] == pytest.approx(alpha / 12, abs=5e-5)
+
+
+def _tfr(tables):
+    f = tables["fertility_1920_1929.csv"]
+    return f.groupby("year")["births_per_1000_women"].sum() * 5 / 1000
+
+
+def test_fertility_priors_are_adh_series(tables, specs, window):
+    tfr = _tfr(tables)
+    y0 = window.first_year
+    assert np.exp(specs[f"tfr_{y0}"].parameters["mu"]) == pytest.approx(tfr.loc[y0], rel=0.002)
+    slope = np.polyfit(tfr.loc[1925:1929].index, np.log(tfr.loc[1925:1929].values), 1)[0]
+    assert specs["tfr_trend"].parameters["mu"] == pytest.approx(slope, abs=0.0006)
+
+
+def _centre(spec):
+    d, p = spec.distribution, spec.parameters
+    value = {
+        "Normal": lambda: p["mu"],
+        "LogNormal": lambda: np.exp(p["mu"]),
+        "Beta": lambda: p["alpha"] / (p["alpha"] + p["beta"]),
+        "HalfNormal": lambda: 0.0 * p["sigma"],
+    }[d]()
+    shape = (1, spec.size) if spec.size else (1,)
+    return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+
+
+def test_famine_child_weight_gives_the_regional_share_under_ten(observations, window, specs):
+    """At the prior centre (one famine year at intensity 1, others at zero), children under
+    10 are 25-31% of famine deaths (Rudnytskyi et al. 2015; Levchuk 2015); with equal
+    weights they would be far more."""
+    inputs = account.make_inputs(observations, window)
+    cause = next(c for c in window.hazard_causes if c.estimated_pattern)
+    p = {n: _centre(specs[n]) for n in account_parameters(window)}
+    k = np.zeros((1, len(cause.year_list)))
+    k[0, list(cause.year_list).index(1933)] = 1.0
+    p[cause.prior_name] = k
+
+    def share_under_ten(pattern):
+        p[cause.pattern_prior_name] = pattern
+        ds = estimands.compute_from_params(p, inputs, window)
+        a = ds["excess_deaths_by_age_group"].sel(cause=cause.name).isel(sample=0)
+        return float(a.sel(age_group=["0-4", "5-9"]).sum() / a.sum())
+
+    assert 0.25 <= share_under_ten(p[cause.pattern_prior_name]) <= 0.31
+    assert share_under_ten(np.zeros_like(p[cause.pattern_prior_name])) > 0.5
