@@ -15,6 +15,8 @@ observations, window and scenario (:func:`log_densities`).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import warnings
 from pathlib import Path
@@ -28,6 +30,19 @@ from .outputs import headline_rows
 
 #: The prior-sensitivity threshold of ``arviz_stats.psense_summary`` (its default).
 THRESHOLD = 0.05
+
+
+@contextlib.contextmanager
+def _quiet_psense():
+    """``psense_summary`` logs a note on how to read its diagnosis at every call; the
+    tables say it once (docs/engine.md)."""
+    log = logging.getLogger("arviz_stats.psense")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _safe(name: str) -> str:
@@ -138,6 +153,53 @@ def power_scaling_table(run, tree: xr.DataTree | None = None) -> pd.DataFrame:
     return table.drop(columns=[first])
 
 
+#: Priors whose power-scaling sensitivity is reported one by one (the assumptions the
+#: headline is most suspected to rest on), where the window's model has them.
+KEY_PRIORS = (
+    "mortality_level",
+    "mortality_trend",
+    "tfr_trend",
+    "famine_intensity",
+    "famine_1930_34_age_pattern",
+    "excess_residual",
+    "archival_completeness_executions",
+    "archival_completeness_gulag",
+    "coverage_1937",
+    "padding_1939",
+)
+
+
+def power_scaling_by_prior(run, tree: xr.DataTree | None = None) -> pd.DataFrame:
+    """Prior sensitivity of every headline to each key prior scaled alone (``psense`` with
+    ``prior_var_names``): one row per headline, one column per prior.  Unlike scaling the
+    whole joint prior, this says which assumption a headline rests on."""
+    import arviz_stats as azs
+
+    tree = tree if tree is not None else log_densities(run)
+    post = headline_rows(run.estimands(), run.window)
+    ds = tree["posterior"].to_dataset()
+    names = {}
+    for q, v, _ in post:
+        name = _safe(q)
+        names[name] = q
+        ds[name] = v.transpose("chain", "draw").reset_coords(drop=True)
+    tree = tree.copy()
+    tree["posterior"] = xr.DataTree(ds)
+    priors = [p for p in KEY_PRIORS if p in tree["log_prior"].data_vars]
+    out = pd.DataFrame({"quantity": [names[n] for n in names]})
+    for prior in priors:
+        with _quiet_psense():
+            t = azs.psense_summary(
+                tree,
+                var_names=list(names),
+                prior_var_names=[prior],
+                threshold=THRESHOLD,
+                round_to=4,
+            )
+        out[prior] = t["prior"].values
+    return out
+
+
 def write_sensitivity(run, directory: Path, power_scaling: bool = True) -> list[Path]:
     """Write ``tables/identification`` (and ``tables/power_scaling``) as CSV and Markdown."""
     out = Path(directory) / "tables"
@@ -148,7 +210,9 @@ def write_sensitivity(run, directory: Path, power_scaling: bool = True) -> list[
         "identification_parameters": parameter_table(run),
     }
     if power_scaling:
-        tables["power_scaling"] = power_scaling_table(run)
+        tree = log_densities(run)
+        tables["power_scaling"] = power_scaling_table(run, tree)
+        tables["power_scaling_by_prior"] = power_scaling_by_prior(run, tree)
     for stem, table in tables.items():
         csv = out / f"{stem}.csv"
         table.to_csv(csv, index=False, float_format="%.6g", lineterminator="\n")

@@ -258,7 +258,13 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     assert series.share_of_replicates_below.between(0, 1).all()
     # power scaling is left out of quick runs (it evaluates every draw): compute it here
     run = sm.load_run(quick_run)
-    ps = sensitivity.power_scaling_table(run)
+    tree = sensitivity.log_densities(run)
+    ps = sensitivity.power_scaling_table(run, tree)
     assert len(ps) == len(summary) and {"prior", "likelihood", "diagnosis"} <= set(ps)
+    by_prior = sensitivity.power_scaling_by_prior(run, tree).set_index("quantity")
+    assert {"mortality_trend", "tfr_trend", "excess_residual"} <= set(by_prior.columns)
+    # the residual's total rests on the residual's prior more than on any other
+    row = by_prior.loc["excess deaths 1927-1938: residual"]
+    assert row.idxmax() == "excess_residual"
     assert cli.main(["sensitivity", str(quick_run), "--no-power-scaling"]) == 0
     assert "identified_by" in capsys.readouterr().out
