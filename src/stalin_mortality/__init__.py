@@ -16,45 +16,82 @@ Step by step: :func:`load_observations`, :func:`load_window`, :func:`load_scenar
 :func:`claims_table` and the ``plot_*`` functions (each with a ``*_data`` twin).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
-from .data import load_observations
-from .estimands import LADDER, claims_table
-from .estimands import compute as compute_estimands
-from .exceptions import (
-    ConvergenceError,
-    DataValidationError,
-    ResultsError,
-    ScenarioError,
-    StalinMortalityError,
-    WindowError,
-)
-from .inference import Diagnostics, SamplerConfig, diagnose, fit
-from .model.account import Inputs, make_inputs, simulate
-from .model.build import build_model
-from .model.components import prior_specs
-from .plots import (
-    excess_by_year_data,
-    ladder_data,
-    plot_excess_by_year,
-    plot_ladder,
-    plot_prior_posterior,
-    plot_pyramids,
-    plot_tfr,
-    prior_posterior_data,
-    pyramids_data,
-    tfr_data,
-)
-from .report import interval, summarise
-from .results import Run, load_run, run
-from .scenarios import Scenario, list_scenarios, load_scenario
-from .window import Window, list_windows, load_window
+import importlib
+from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("stalin_mortality")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
+
+#: Where each public name lives.  Imported on first use (PEP 562), so that
+#: ``import stalin_mortality`` and ``stalin-mortality --help`` do not load PyMC.
+_WHERE = {
+    "DEFAULT_SEED": "constants",
+    "DEFAULT_WINDOW": "constants",
+    "INTERVAL_KIND": "constants",
+    "INTERVAL_PROB": "constants",
+    "load_observations": "data",
+    "LADDER": "estimands",
+    "claims_table": "estimands",
+    "compute_estimands": ("estimands", "compute"),
+    "ConvergenceError": "exceptions",
+    "DataValidationError": "exceptions",
+    "ResultsError": "exceptions",
+    "ScenarioError": "exceptions",
+    "StalinMortalityError": "exceptions",
+    "WindowError": "exceptions",
+    "Diagnostics": "inference",
+    "SamplerConfig": "inference",
+    "diagnose": "inference",
+    "fit": "inference",
+    "Inputs": "model.account",
+    "make_inputs": "model.account",
+    "simulate": "model.account",
+    "build_model": "model.build",
+    "prior_specs": "model.components",
+    "excess_by_year_data": "plots",
+    "ladder_data": "plots",
+    "plot_excess_by_year": "plots",
+    "plot_ladder": "plots",
+    "plot_prior_posterior": "plots",
+    "plot_pyramids": "plots",
+    "plot_tfr": "plots",
+    "prior_posterior_data": "plots",
+    "pyramids_data": "plots",
+    "tfr_data": "plots",
+    "interval": "report",
+    "summarise": "report",
+    "Run": "results",
+    "load_run": "results",
+    "run": "results",
+    "Scenario": "scenarios",
+    "list_scenarios": "scenarios",
+    "load_scenario": "scenarios",
+    "Window": "window",
+    "list_windows": "window",
+    "load_window": "window",
+}
+
+
+def __getattr__(name: str):
+    where = _WHERE.get(name)
+    if where is None:
+        try:  # a submodule, e.g. ``sm.estimands``
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'stalin_mortality' has no attribute {name!r}") from None
+    module, attr = where if isinstance(where, tuple) else (where, name)
+    value = getattr(importlib.import_module(f".{module}", __name__), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "DEFAULT_SEED",

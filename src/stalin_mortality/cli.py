@@ -25,8 +25,11 @@ def _run(args) -> int:
             setattr(config, name, getattr(args, name))
     what = f"window {args.window}" if args.study == "engine" else f"study {args.study}"
     print(f"running {what} with scenario '{args.scenario}', seed {args.seed}, {args.sampler}")
+    # each scenario has its own folder unless --out says otherwise: a run never lands in
+    # another scenario's results
+    out_dir = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
     out, diag = study.run(
-        out=Path(args.out),
+        out=out_dir,
         scenario=args.scenario,
         study=args.study,
         window=args.window,
@@ -167,6 +170,18 @@ def _scenario_table(args) -> int:
     return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
 
 
+def _scenarios(args) -> int:
+    from .scenarios import list_scenarios, load_scenario
+
+    for name in list_scenarios():
+        sc = load_scenario(name)
+        import textwrap
+
+        first = " ".join(sc.description.split()).split(". ")[0].rstrip(".")
+        print(f"{name:<24} {textwrap.shorten(first, 76, placeholder=' ...')}")
+    return 0
+
+
 def _check(args) -> int:
     from .data import load_tables, observations_from, verify_registry, write_registry
     from .model.account import make_inputs
@@ -208,7 +223,10 @@ def parser() -> argparse.ArgumentParser:
         prog="stalin-mortality",
         description="Bayesian estimation of excess mortality in the USSR under Stalin.",
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
+    sc = sub.add_parser("scenarios", help="list the shipped scenarios, one line each")
+    sc.set_defaults(func=_scenarios)
     r = sub.add_parser("run", help="validate, build, sample, check convergence, write results")
     r.add_argument(
         "--study",
@@ -218,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path")
     r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
-    r.add_argument("--out", default="results/default", help="results folder")
+    r.add_argument("--out", help="results folder (default: results/<scenario name>)")
     r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
     r.add_argument("--sampler", default="nutpie", choices=["nutpie", "pymc"])
     r.add_argument(
@@ -280,6 +298,15 @@ def parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(func=_check)
     return p
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stalin_mortality")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 #: Exit statuses (docs/reliability.md).

@@ -3,6 +3,7 @@ reports, comparison, and every way of failing safely."""
 
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -268,3 +269,23 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     assert row.idxmax() == "excess_residual"
     assert cli.main(["sensitivity", str(quick_run), "--no-power-scaling"]) == 0
     assert "identified_by" in capsys.readouterr().out
+
+
+def test_version_scenarios_and_default_folder_per_scenario(tmp_path, capsys, monkeypatch):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0 and "stalin-mortality" in capsys.readouterr().out
+    assert cli.main(["scenarios"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(sm.list_scenarios()) and all(len(line) < 110 for line in lines)
+    # run --scenario X without --out writes results/X, never another scenario's folder
+    monkeypatch.chdir(tmp_path)
+    parsed = cli.parser().parse_args(["run", "--scenario", "informed_1939"])
+    assert parsed.out is None
+    seen = {}
+    monkeypatch.setattr(
+        "stalin_mortality.study.run",
+        lambda **kw: seen.update(kw) or (_ for _ in ()).throw(KeyboardInterrupt),
+    )
+    assert cli.main(["run", "--scenario", "informed_1939", "--quick"]) == 130
+    assert seen["out"] == Path("results") / "informed_1939"

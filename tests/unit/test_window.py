@@ -170,10 +170,29 @@ def test_importing_the_library_never_selects_a_backend():
     import subprocess
     import sys
 
-    code = "import matplotlib; import stalin_mortality; print(matplotlib.get_backend())"
+    code = (
+        "import matplotlib; import stalin_mortality as sm; sm.plot_ladder; sm.run; "
+        "print(matplotlib.get_backend())"
+    )
     env = {"MPLBACKEND": "pdf", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "pdf", out.stderr
+
+
+def test_import_and_help_do_not_load_pymc():
+    """The public names are imported on first use: ``import stalin_mortality`` and the
+    command line's ``--help`` stay fast (no PyMC, PyTensor or JAX)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stalin_mortality as sm, stalin_mortality.cli as cli\n"
+        "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pymc', 'pytensor', 'jax', 'matplotlib') if m in sys.modules]\n"
+        "print(','.join(heavy) or 'none')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "none", out.stdout + out.stderr
 
 
 def test_public_api_is_explicit():
