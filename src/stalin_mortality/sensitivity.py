@@ -300,7 +300,10 @@ def scenario_table(directories: list[Path]) -> pd.DataFrame:
 def scenario_markdown(table: pd.DataFrame) -> str:
     """The scenario table with one column per quantity, ``median [lower, upper]`` in millions."""
     quantities = [c[: -len(": median")] for c in table.columns if c.endswith(": median")]
-    short = [re.sub(r" \(\d{4}-\d{4}\)", "", q).split(":")[0] for q in quantities]
+    short = [
+        q.split(": ", 1)[1] if q.startswith("excess deaths") else q.split(" (")[0]
+        for q in quantities
+    ]
     head = ["scenario", *short, "divergences", "max r_hat", "min ESS"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.to_dict("records"):
