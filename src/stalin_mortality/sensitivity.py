@@ -127,25 +127,27 @@ def log_densities(run) -> xr.DataTree:
     return tree
 
 
+def _with_headlines(run, tree: xr.DataTree | None) -> tuple[xr.DataTree, dict[str, str]]:
+    """``tree`` (log densities computed if not given) with every headline quantity added to
+    its posterior as a variable, and the map from those variables' names to the quantities."""
+    tree = tree if tree is not None else log_densities(run)
+    ds = tree["posterior"].to_dataset()
+    names = {}
+    for q, v, _ in headline_rows(run.estimands(), run.window):
+        names[_safe(q)] = q
+        ds[_safe(q)] = v.transpose("chain", "draw").reset_coords(drop=True)
+    tree = tree.copy()
+    tree["posterior"] = xr.DataTree(ds)
+    return tree, names
+
+
 def power_scaling_table(run, tree: xr.DataTree | None = None) -> pd.DataFrame:
     """``arviz_stats.psense_summary`` of every headline quantity (the whole prior and the
     whole likelihood scaled)."""
     import arviz_stats as azs
 
-    tree = tree if tree is not None else log_densities(run)
-    post = headline_rows(run.estimands(), run.window)
-    names = {}
-    ds = tree["posterior"].to_dataset()
-    for q, v, _ in post:
-        name = _safe(q)
-        names[name] = q
-        ds[name] = v.transpose("chain", "draw").reset_coords(drop=True)
-    tree = tree.copy()
-    tree["posterior"] = xr.DataTree(ds)
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints a note on its diagnosis
+    tree, names = _with_headlines(run, tree)
+    with _quiet_psense():
         table = azs.psense_summary(tree, var_names=list(names), threshold=THRESHOLD, round_to=4)
     table = table.reset_index().rename(columns={"index": "variable"})
     first = table.columns[0]
@@ -175,16 +177,7 @@ def power_scaling_by_prior(run, tree: xr.DataTree | None = None) -> pd.DataFrame
     whole joint prior, this says which assumption a headline rests on."""
     import arviz_stats as azs
 
-    tree = tree if tree is not None else log_densities(run)
-    post = headline_rows(run.estimands(), run.window)
-    ds = tree["posterior"].to_dataset()
-    names = {}
-    for q, v, _ in post:
-        name = _safe(q)
-        names[name] = q
-        ds[name] = v.transpose("chain", "draw").reset_coords(drop=True)
-    tree = tree.copy()
-    tree["posterior"] = xr.DataTree(ds)
+    tree, names = _with_headlines(run, tree)
     priors = [p for p in KEY_PRIORS if p in tree["log_prior"].data_vars]
     out = pd.DataFrame({"quantity": [names[n] for n in names]})
     for prior in priors:

@@ -26,7 +26,6 @@ import pandas as pd
 import pytest
 
 import stalin_mortality as sm
-from tests.unit.test_engine import _draws
 
 GOLDEN = json.loads((Path(__file__).parent / "golden_1927_1939.json").read_text())
 
@@ -42,26 +41,10 @@ def test_log_density_unchanged(observations, window):
 
 
 def test_estimands_of_fixed_draws_unchanged(observations, window):
-    p = _draws(n=3, seed=0)
-    p["padding_1939"] = np.array([0.0, 0.01, 0.02])
-    p["coverage_1939"] = np.array([0.99, 0.995, 1.0])
-    inputs = sm.make_inputs(observations, window)
-    ds = sm.estimands.compute_from_params(p, inputs, window)
+    from tests.golden.make_golden import fixed_draw_estimands
+
     g = GOLDEN["estimands"]
-    got = {
-        "excess": ds["excess_deaths"].sum("year").values,
-        "ladder": ds["ladder"].values,
-        "lost": ds["lost_births"].sum("year").values,
-        "echo": ds["echo_births"].sum("year").values,
-        "pop": ds["population"].values,
-        "cf": ds["counterfactual_population"].values,
-        "by_age": ds["excess_deaths_by_age_group"].values.sum(axis=1),
-        "cdr": ds["crude_death_rate"].values,
-        "pad": ds["padding_1939_persons"].values,
-        "under": ds["undercount_1926"].values,
-        "tfr": ds["tfr"].values,
-        "e0": ds["baseline_e0"].values,
-    }
+    got = fixed_draw_estimands(observations, window)
     assert set(got) == set(g)
     for key, value in got.items():
         np.testing.assert_allclose(value, np.asarray(g[key]), rtol=1e-9, err_msg=key)

@@ -73,6 +73,18 @@ A0 = 0.3
 E100 = 2.5
 
 
+def brass_person_years(alpha, beta, y_std):
+    """``(L, T100)`` of the Brass table ``logit l = alpha + beta * Y_std`` (radix 1):
+    ``L[..., sex, 0..99]`` with ``L0 = l1 + A0 (1 - l1)`` and ``L[x] = (l[x] + l[x+1]) / 2``,
+    and the open group's ``T100 = l100 * E100``."""
+    xp = _xp(alpha, beta)
+    lx = 1.0 / (1.0 + xp.exp(2.0 * (alpha + beta * y_std)))  # ages 1..100
+    l1 = lx[..., 0:1]
+    L0 = l1 + A0 * (1.0 - l1)
+    Lmid = 0.5 * (lx[..., :-1] + lx[..., 1:])  # L1..L99
+    return xp.concatenate([L0, Lmid], axis=-1), lx[..., -1:] * E100
+
+
 def brass_survival(alpha, beta, y_std):
     """Baseline survival ratios from the Brass relational logit model.
 
@@ -82,25 +94,18 @@ def brass_survival(alpha, beta, y_std):
     ``= L0`` (per birth).
     """
     xp = _xp(alpha, beta)
-    lx = 1.0 / (1.0 + xp.exp(2.0 * (alpha + beta * y_std)))  # ages 1..100
-    l1 = lx[..., 0:1]
-    L0 = l1 + A0 * (1.0 - l1)
-    Lmid = 0.5 * (lx[..., :-1] + lx[..., 1:])  # L1..L99
-    T100 = lx[..., -1:] * E100
-    L = xp.concatenate([L0, Lmid], axis=-1)  # L0..L99
+    L, T100 = brass_person_years(alpha, beta, y_std)  # L0..L99
     S_young = L[..., 1:] / L[..., :-1]  # ages 0..98 -> 1..99
     S_open = T100 / (L[..., -1:] + T100)  # ages 99 and 100+ -> 100+
     S = xp.concatenate([S_young, S_open, S_open], axis=-1)
-    return S, L0[..., 0]
+    return S, L[..., 0]
 
 
 def brass_e0(alpha, beta, y_std):
-    """Life expectancy at birth of the Brass table ``logit l = alpha + beta * Y_std``
-    (``[..., sex]``), with the closure of :func:`brass_survival`."""
-    lx = 1.0 / (1.0 + np.exp(2.0 * (alpha + beta * y_std)))  # ages 1..100
-    l1 = lx[..., 0]
-    L0 = l1 + A0 * (1.0 - l1)
-    return L0 + (0.5 * (lx[..., :-1] + lx[..., 1:])).sum(axis=-1) + lx[..., -1] * E100
+    """Life expectancy at birth of the Brass table (``[..., sex]``): the person-years of
+    :func:`brass_person_years`, the same table the projection uses."""
+    L, T100 = brass_person_years(alpha, beta, y_std)
+    return L.sum(axis=-1) + T100[..., 0]
 
 
 @dataclass
