@@ -363,6 +363,12 @@ DEATH_SENTENCES_BY_YEAR = {
 }
 
 
+#: Annual death rates (%) of the kulak special settlers, stated in the same sentence as their
+#: deaths (werth2011: "over 90,000 (annual death rate: 6.8%)"; "151,600 (annual death rate:
+#: 13.3%)"); the GPU counted 1,317,022 deportees on 1 Jan 1932, near 90,000 / 0.068.
+SETTLER_DEATH_RATES = {1932: 6.8, 1933: 13.3}
+
+
 def write_csv(name: str, header: list[str], rows: list[list], out: dict[str, str]) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -498,6 +504,25 @@ def build(ref: Path) -> dict[str, str]:
                    f"deaths among deported special settlers to 1 Oct 1948: {grp.replace('_', ' ')}",
                    "pobol_polian2005"])
     write_csv("archival_counts.csv", ["cause", "year_start", "year_end", "measure", "count", "coverage", "source"], ac, out)
+
+    # --- custodial stocks: the average population whose recorded deaths a series counts ----
+    # Each is the series' own deaths divided by its own death rate (the same table or the
+    # same sentence), so a stock is never taken from a second source.  The archival
+    # observation adds the deaths this stock would have had at baseline mortality: recorded
+    # deaths are all deaths of the stock, excess deaths only their surplus.
+    cs = []
+    for y in range(1930, 1957):
+        deaths = int(fig[f"gulag_deaths_{y}"]["value"])
+        rate = float(fig[f"gulag_death_rate_{y}"]["value"])
+        cs.append(["gulag", y, int(round(deaths / (rate / 100.0), -2)),
+                   f"deaths {deaths} / death rate {rate}% of the average prisoner population",
+                   "garf9414_spravka"])
+    for y, rate in SETTLER_DEATH_RATES.items():
+        deaths = int(fig[f"special_settler_deaths_{y}"]["value"])
+        cs.append(["dekulakisation", y, int(round(deaths / (rate / 100.0), -2)),
+                   f"deaths {deaths} / annual death rate {rate}% of the deportees",
+                   "werth2011"])
+    write_csv("custodial_stocks.csv", ["cause", "year", "stock", "derivation", "source"], cs, out)
 
     # --- territorial changes -----------------------------------------------------------
     write_csv("territorial_changes.csv",

@@ -1,12 +1,13 @@
 """Posterior predictive checks of a run, from its saved draws (no resampling).
 
 - :func:`census_residuals`: for each observed census, sex and age group, the residual of the
-  observed count against the model's expected count (``log observed - log expected``),
-  draw by draw, beside the replicated count's interval (expected count times the census
-  noise), with each group's birth cohorts, so a misfit repeated for the same cohort in two
-  censuses shows as two residuals at the same birth years;
-- :func:`census_totals`: each census's count against the sum of its replicated groups and
-  the latent population;
+  observed composition against the model's (``clr(observed) - clr(expected)``, the centred
+  log ratios the likelihood uses), draw by draw, beside the replicated count's interval
+  (the expected composition with the census noise, times the observed total), with each
+  group's birth cohorts, so a misfit repeated for the same cohort in two censuses shows as
+  two residuals at the same birth years;
+- :func:`census_totals`: each census's count against its replicated total (the expected
+  total times the total's error) and the latent population;
 - :func:`series_checks`: every registered and archival observation against its replicate
   (the observation model's own completeness and error).
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model.components import archives, census, registration
+from .model.components import account_parameters, archives, census, registration
 from .report import interval
 
 SEED = 20260101
@@ -40,6 +41,8 @@ def _expected(run, est, c) -> np.ndarray:
     grouped = grouped.transpose("chain", "draw", "sex", "age_group").values
     grouped = grouped.reshape(-1, *grouped.shape[2:])
     params = {f"coverage_{c.year}": _draws(run, f"coverage_{c.year}")}
+    if "child_coverage" in run.tree["posterior"]:
+        params["child_coverage"] = _draws(run, "child_coverage")
     if c.padding:
         params[f"padding_{c.year}"] = _draws(run, f"padding_{c.year}")
     return census.expected(params, run.window, c, grouped, np), grouped
@@ -56,8 +59,12 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
     for c in window.observed_censuses:
         expected, _ = _expected(run, est, c)
         observed = np.asarray(run.inputs.census_observed[c.year], dtype=float)
-        replicate = np.log(expected) + noise[:, None, None] * rng.normal(size=expected.shape)
-        residual = np.log(observed)[None] - np.log(expected)
+        # the composition (the total is checked by census_totals): clr residuals, and
+        # replicated counts = the observed total times the replicated composition
+        clr_expected = census.clr(expected)
+        z = census.zero_sum_noise(noise, expected.shape, rng)
+        replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
+        residual = census.clr(observed)[None] - clr_expected
         for s, sex in enumerate(("male", "female")):
             for g, label in enumerate(window.age_group_labels):
                 lo_age = edges[g]
@@ -91,12 +98,11 @@ def census_totals(run, estimands=None) -> pd.DataFrame:
     window = run.window
     est = estimands if estimands is not None else run.estimands()
     rng = np.random.default_rng(SEED)
-    noise = _draws(run, "census_age_noise")
     rows = []
     for c in window.observed_censuses:
         expected, grouped = _expected(run, est, c)
-        replicate = (expected * np.exp(noise[:, None, None] * rng.normal(size=expected.shape))).sum(
-            axis=(-2, -1)
+        replicate = expected.sum(axis=(-2, -1)) * np.exp(
+            census.TOTAL_ERROR * rng.normal(size=expected.shape[0])
         )
         latent = grouped.sum(axis=(-2, -1))
         observed = float(np.asarray(run.inputs.census_observed[c.year]).sum())
@@ -158,7 +164,10 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
                 rep = rep + err * observed * rng.normal(size=rep.shape)
                 add("registered rate", f"{event} rate {s.years[0]} (per person)", observed, rep)
         else:
-            for event, flow in (("birth", births), ("death", deaths)):
+            excess_draws = est["excess_deaths"].transpose("chain", "draw", "cause", "year")
+            excess_draws = excess_draws.values.reshape(-1, *excess_draws.shape[2:])
+            civil = registration.civil_deaths(deaths, excess_draws, window)
+            for event, flow in (("birth", births), ("death", civil)):
                 reg = inputs.registered_events.get(f"{event}s", {})
                 complete = _draws(run, registration.completeness_name(event, s))
                 for year in sorted(reg):
@@ -166,13 +175,14 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
                     rep = complete[:, k] * flow[:, window.index(year)]
                     rep = rep * np.exp(err * rng.normal(size=rep.shape))
                     add("registered events", f"{event}s {year}", reg[year], rep)
-    excess = est["excess_deaths"].transpose("chain", "draw", "cause", "year")
-    for cause, first, last, count, label in inputs.archival:
-        if f"archival_completeness_{cause}" not in run.tree["posterior"]:
-            continue  # the scenario left the archives out
-        complete = _draws(run, f"archival_completeness_{cause}")
-        true = excess.sel(cause=cause, year=slice(first, last)).sum("year").values.reshape(-1)
-        rep = complete * true * np.exp(archives.ARCHIVAL_LOG_SD * rng.normal(size=true.shape))
-        years = str(first) if first == last else f"{first}-{last}"
-        add("archival", f"{cause} {years}: {label[:60]}", count, rep)
+    names = [n for n in archives.parameter_names(window, inputs) if n in run.tree["posterior"]]
+    if inputs.archival and len(names) == len(archives.parameter_names(window, inputs)):
+        params = {n: _draws(run, n) for n in (*names, *account_parameters(window))}
+        expected = archives.expected(params, inputs, window)
+        for i, (cause, first, last, count, label) in enumerate(inputs.archival):
+            rep = expected[:, i] * np.exp(
+                archives.ARCHIVAL_LOG_SD * rng.normal(size=expected.shape[0])
+            )
+            years = str(first) if first == last else f"{first}-{last}"
+            add("archival", f"{cause} {years}: {label[:60]}", count, rep)
     return pd.DataFrame(rows)

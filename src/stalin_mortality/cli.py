@@ -20,7 +20,7 @@ def _run(args) -> int:
     config.nuts_sampler, config.progressbar = args.sampler, not args.quiet
     if args.backend:
         config.backend = args.backend
-    for name in ("draws", "tune", "chains"):
+    for name in ("draws", "tune", "chains", "target_accept"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     what = f"window {args.window}" if args.study == "engine" else f"study {args.study}"
@@ -37,6 +37,7 @@ def _run(args) -> int:
         config=config,
         force=args.force,
         quick=args.quick,
+        power_scaling=False if args.no_power_scaling else None,
     )
     print(
         f"diagnostics: max r_hat {diag.max_rhat:.3f}, min bulk ESS {diag.min_ess_bulk:.0f}, "
@@ -152,6 +153,7 @@ def _scenario_table(args) -> int:
             config=config,
             force=True,
             quick=args.quick,
+            power_scaling=False,  # the table needs the estimands; `sensitivity DIR` adds it
         )
         print(
             f"{name}: r_hat {diag.max_rhat:.3f}, ESS {diag.min_ess_bulk:.0f}/"
@@ -250,11 +252,21 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a smoke run with few draws (2 chains x 200); its convergence gate only warns",
     )
-    r.add_argument("--draws", type=_count, help="draws per chain (default 1000)")
+    r.add_argument("--draws", type=_count, help="draws per chain (default 1500)")
     r.add_argument("--tune", type=_count, help="tuning steps per chain (default 1000)")
     r.add_argument("--chains", type=_count, help="chains (default 4)")
+    r.add_argument(
+        "--target-accept",
+        type=_probability,
+        help="NUTS target acceptance (default 0.98; 0.95 with --quick)",
+    )
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument("--allow-bad-diagnostics", action="store_true")
+    r.add_argument(
+        "--no-power-scaling",
+        action="store_true",
+        help="skip the power-scaling tables (about 40 s; default: written by full runs)",
+    )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_run)
     rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
@@ -367,6 +379,17 @@ def _whole(lo: int, hi: int | None = None):
 
 #: Draws, tuning steps, chains; and a seed (numpy's seeds are 32-bit).
 _count, _seed = _whole(1), _whole(0, 2**32)
+
+
+def _probability(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
 
 
 if __name__ == "__main__":

@@ -197,7 +197,8 @@ def write_outputs(run, directory: Path) -> list[Path]:
         paths += write_sensitivity(
             run,
             directory,
-            power_scaling=not run.manifest.get("quick", False) and run.observations is not None,
+            power_scaling=run.manifest.get("power_scaling", not run.manifest.get("quick", False))
+            and run.observations is not None,
         )
     if "census_age_noise" in run.tree["posterior"]:
         from . import checks

@@ -603,7 +603,7 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
         axis.set_xlim(lo_c - 2, hi_c + 2)
         axis.set_title(sex, fontsize=9)
         axis.set_xlabel("birth cohort (years)")
-    axes[0].set_ylabel("log(observed / expected count), %")
+    axes[0].set_ylabel("log(observed / expected share), centred, %")
     axes[0].legend(fontsize=7, loc="lower left")
     fig.suptitle(f"Census residuals by cohort ({scenario} scenario)", fontsize=10)
     return fig

@@ -165,8 +165,10 @@ KEY_PRIORS = (
     "famine_1930_34_age_pattern",
     "excess_residual",
     "archival_completeness_executions",
+    "sentence_ratio_1937_38",
     "archival_completeness_gulag",
     "coverage_1937",
+    "child_coverage",
     "padding_1939",
 )
 

@@ -46,12 +46,10 @@ def simulate_inputs(
     """Observations generated from ``truth`` through the observation models."""
     params = {k: np.asarray(truth[k])[None] for k in account_parameters(window)}
     out = account.simulate(params, inputs, window)
-    noise = truth["census_age_noise"]
     counts = {}
     for c in window.observed_censuses:
         true = window.group_ages(out["population"][0, window.index(c.year)])
-        expected = census.expected(truth, window, c, true)
-        counts[c.year] = expected * np.exp(noise * rng.normal(size=true.shape))
+        counts[c.year] = census.simulate(truth, window, c, true, rng)
     err = registration.REGISTERED_ERROR
     rates, events = {}, {}
     for series in window.registration:
@@ -61,7 +59,8 @@ def simulate_inputs(
                 complete = truth[registration.completeness_name(event, series)]
                 rates[event] = float(complete * flow / mean_pop) * (1 + err * rng.normal())
         else:
-            for event, flow in (("birth", out["births"][0]), ("death", out["deaths"][0])):
+            civil = registration.civil_deaths(out["deaths"][0], out["excess"][0], window)
+            for event, flow in (("birth", out["births"][0]), ("death", civil)):
                 complete = truth[registration.completeness_name(event, series)]
                 events[f"{event}s"] = {
                     int(y): float(complete[i] * flow[window.index(y)])
@@ -69,13 +68,11 @@ def simulate_inputs(
                     for i, y in enumerate(series.year_list)
                 }
     archival = []
-    for cause, y0, y1, _, label in inputs.archival:
-        spec = window.cause(cause)
-        lo = spec.years[0]
-        true_count = truth[spec.prior_name][y0 - lo : y1 - lo + 1].sum()
-        recorded = truth[f"archival_completeness_{cause}"] * true_count
-        noise_ = np.exp(archives.ARCHIVAL_LOG_SD * rng.normal())
-        archival.append((cause, y0, y1, float(recorded * noise_), label))
+    if inputs.archival:
+        recorded = archives.expected(truth, inputs, window)
+        for i, (cause, y0, y1, _, label) in enumerate(inputs.archival):
+            noise_ = np.exp(archives.ARCHIVAL_LOG_SD * rng.normal())
+            archival.append((cause, y0, y1, float(recorded[i] * noise_), label))
     return dataclasses.replace(
         inputs,
         census_observed=counts,

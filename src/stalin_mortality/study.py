@@ -34,9 +34,13 @@ def run(
     config: inference.SamplerConfig | None = None,
     force: bool = False,
     quick: bool = False,
+    power_scaling: bool | None = None,
 ) -> tuple[Path, inference.Diagnostics]:
     """Run a study end to end and write posterior, manifest, tables and figures to ``out``;
-    a failed convergence gate is written too (``status: failed_diagnostics``)."""
+    a failed convergence gate is written too (``status: failed_diagnostics``).
+    ``power_scaling=False`` skips the power-scaling tables (about 40 s; default: full runs
+    write them, quick runs do not); the manifest records the choice, so ``report``
+    rewrites the same tables."""
     if study not in STUDIES:
         raise ResultsError(f"unknown study '{study}'; known: {', '.join(STUDIES)}")
     with OutputSlot(out, force) as slot:  # checked and locked before any sampling
@@ -46,6 +50,8 @@ def run(
             r = results.run(window, scenario=scenario, seed=seed, config=config, quick=quick)
         except ConvergenceError as err:
             r = err.result
+        if power_scaling is not None:
+            r.manifest["power_scaling"] = bool(power_scaling)
         slot.write(lambda tmp: results.fill_folder(r, tmp))
     return slot.target, r.diagnostics
 

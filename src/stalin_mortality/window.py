@@ -158,12 +158,33 @@ class RegistrationSpec(_Years):
 
 
 @dataclass(frozen=True)
+class RatioSpec(_Years):
+    """Records per death of a series in some years (e.g. death sentences per execution):
+    a free parameter ``name`` with its prior, multiplying the cause's deaths of those years."""
+
+    name: str
+    years: tuple[int, int]
+    prior: PriorDefault
+
+
+@dataclass(frozen=True)
 class ArchivalSpec:
     """An archival series observed for a cause: rows of ``archival_counts.csv`` with this
-    ``measure`` whose years lie inside the cause's years."""
+    ``measure`` whose years lie inside the cause's years.
+
+    ``stock``: the series counts every death of a custodial population (stocks in
+    ``custodial_stocks.csv``), so its expected record adds the deaths that population would
+    have had at baseline mortality.  ``ratios``: records per death in given years (a year
+    with none has 1)."""
 
     cause: str
     measure: str
+    stock: bool = False
+    ratios: tuple[RatioSpec, ...] = ()
+    stock_composition: str = "pattern"  # or "population" (see archives.stock_hazard)
+
+    def ratio_of_year(self, year: int) -> RatioSpec | None:
+        return next((r for r in self.ratios if r.years[0] <= year <= r.years[1]), None)
 
 
 @dataclass(frozen=True)
@@ -462,7 +483,26 @@ class _Parser:
                 )
             if any(x.cause == cause for x in archival):
                 self.fail(entry, f"a second series for cause '{cause}': one series per cause")
-            archival.append(ArchivalSpec(cause, self.get(a, "measure", entry, str)))
+            spec = next(c for c in causes if c.name == cause)
+            ratios = []
+            for j, t in enumerate(self.get(a, "ratios", entry, list, [])):
+                sub = f"{entry}, ratio {j + 1}"
+                rname = self.get(t, "name", sub, str)
+                ryears = self.years(t, sub, *spec.years)
+                if any(not (ryears[1] < r.years[0] or ryears[0] > r.years[1]) for r in ratios):
+                    self.fail(sub, f"years {list(ryears)} overlap another ratio's years")
+                ratios.append(RatioSpec(rname, ryears, self.prior(t, sub)))
+            stock = a.get("stock", False)
+            if not isinstance(stock, bool):
+                self.fail(entry, f"'stock' must be true or false, got {stock!r}")
+            measure = self.get(a, "measure", entry, str)
+            composition = self.get(a, "stock_composition", entry, str, "pattern")
+            if composition not in ("pattern", "population"):
+                self.fail(
+                    entry,
+                    f"'stock_composition' must be 'pattern' or 'population', got {composition!r}",
+                )
+            archival.append(ArchivalSpec(cause, measure, stock, tuple(ratios), composition))
         priors = {}
         for pname, table in self.get(r, "priors", "window", dict, {}).items():
             if not isinstance(table, dict):

@@ -70,7 +70,9 @@ def test_headline_estimands_are_consistent(quick_run):
     assert 1e6 < famine["median"] < 20e6
     assert t.loc["1939 census padding (share)", "lower"] >= 0
     by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv", comment="#")
-    assert len(by_year) == 5 + 4 + 9 + 9 + 9 + 9  # famine 1930-34, ..., residual 1930-38
+    # famine 1930-34, dekulakisation 1930-33, executions and Gulag 1930-38, deportations
+    # 1934-38, residual 1935-38: a cause's rows are its own years only
+    assert len(by_year) == 5 + 4 + 9 + 9 + 5 + 4
 
 
 def test_golden_quick_fit(quick_run):
@@ -200,13 +202,32 @@ def test_every_command_has_help(capsys):
 def test_failed_convergence_gate_exits_3_and_keeps_the_posterior(tmp_path, capsys):
     out = tmp_path / "short"
     args = ["run", "--quiet", "--out", str(out), "--draws", "30", "--tune", "30", "--chains", "2"]
+    # power scaling (40 s a run) is tested elsewhere; at the default target_accept 0.98, 30
+    # tuning steps leave the step size tiny and the run slow (155 s): 0.8 fails as surely
+    args += ["--no-power-scaling", "--target-accept", "0.8"]
     assert cli.main(args) == 3
     assert "convergence gate FAILED" in capsys.readouterr().err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed_diagnostics"
     assert manifest["diagnostics"]["failures"]
     assert (out / "posterior.nc").exists()
-    assert cli.main([*args, "--force", "--allow-bad-diagnostics"]) == 0
+    assert manifest["power_scaling"] is False
+    assert not (out / "tables" / "power_scaling.csv").exists()
+
+
+def test_allow_bad_diagnostics_exits_0(tmp_path, monkeypatch, capsys):
+    """The exit code's logic, without a second sampling run (the failed gate itself is
+    the real run of the test above)."""
+    from stalin_mortality import study
+    from stalin_mortality.inference import Diagnostics
+
+    failed = Diagnostics(1.2, 10.0, 10.0, 5, False, ["max r_hat 1.2 > 1.01"])
+    monkeypatch.setattr(study, "run", lambda **kw: (kw["out"], failed))
+    monkeypatch.setattr(cli, "_print_table", lambda out: None)
+    args = ["run", "--quiet", "--out", str(tmp_path / "x")]
+    assert cli.main(args) == 3
+    assert cli.main([*args, "--allow-bad-diagnostics"]) == 0
+    assert "convergence gate FAILED" in capsys.readouterr().err
 
 
 def test_saved_file_missing_a_variable_or_keys_is_one_line(quick_run, tmp_path, capsys):

@@ -182,6 +182,20 @@ def archival_records(tables: Tables) -> xr.DataArray:
     )
 
 
+def custodial_stocks(tables: Tables) -> xr.DataArray:
+    """Average population of each custodial series by ``stock_cause`` and ``stock_year``
+    (NaN where none): the people whose recorded deaths the archival series counts."""
+    cs = tables["custodial_stocks.csv"]
+    table = cs.pivot(index="cause", columns="year", values="stock").astype(float)
+    return xr.DataArray(
+        table.to_numpy(),
+        dims=("stock_cause", "stock_year"),
+        coords={"stock_cause": list(table.index), "stock_year": list(table.columns)},
+        name="custodial_stock",
+        attrs={"units": "persons", "description": "average population of the series"},
+    )
+
+
 def registered_events(tables: Tables) -> xr.DataArray:
     """Registered births and deaths by ``event`` and ``year`` (TsUNKhU 1931-33)."""
     ve = tables["vital_events.csv"]
@@ -250,6 +264,7 @@ def observations_from(tables: Tables) -> xr.Dataset:
     ds["archival_deaths"] = archival_counts(tables)
     ds["archival_records"] = archival_records(tables)
     ds["registered_events"] = registered_events(tables)
+    ds["custodial_stock"] = custodial_stocks(tables)
     ds["asfr"] = fertility_rates(tables)
     t = tables["census_totals.csv"]
     army = t[t.item == "army_counted_separately"].groupby("census")["count"].sum()

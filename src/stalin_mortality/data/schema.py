@@ -150,6 +150,19 @@ SCHEMAS: dict[str, Schema] = {
             description="Archival counts of deaths by cause, with what each series covers",
         ),
         Schema(
+            "custodial_stocks.csv",
+            (
+                Column("cause", allowed=("gulag", "dekulakisation", "deportations")),
+                Column("year", "year", minimum=1917, maximum=1960),
+                Column("stock", "int", minimum=1),
+                Column("derivation"),
+                SOURCE,
+            ),
+            key=("cause", "year"),
+            description="Average populations of the custodial series (their deaths over "
+            "their death rates)",
+        ),
+        Schema(
             "territorial_changes.csv",
             (
                 Column("date"),

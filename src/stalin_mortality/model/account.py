@@ -7,7 +7,7 @@ posterior: a Python loop).  Both call the same :func:`cohort.year_step`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
@@ -31,6 +31,8 @@ class Inputs:
     registered_rates: dict  # ("birth"|"death") -> crude rate per person-year
     registered_events: dict  # ("births"|"deaths") -> {year: count}
     archival: list  # (cause, first_year, last_year, count, label)
+    #: cause -> {year: average population} of the series with ``stock`` (custodial_stocks.csv)
+    custodial_stock: dict = field(default_factory=dict)
 
     def to_dataset(self) -> xr.Dataset:
         ds = xr.Dataset(
@@ -60,6 +62,13 @@ class Inputs:
                 archival_last=("archival_record", np.asarray(cols[2], dtype=int)),
                 archival_label=("archival_record", np.asarray(cols[4], dtype=str)),
             )
+        for cause, by_year in self.custodial_stock.items():
+            years = sorted(by_year)
+            ds[f"custodial_stock_{cause}"] = (
+                (f"custodial_stock_{cause}_year",),
+                np.array([by_year[y] for y in years], dtype=float),
+            )
+            ds = ds.assign_coords({f"custodial_stock_{cause}_year": years})
         return ds
 
     @classmethod
@@ -75,6 +84,13 @@ class Inputs:
             if k.startswith("registered_") and k.endswith("_rate")
         }
         events = {}
+        stock = {}
+        for k in ds.data_vars:
+            if k.startswith("custodial_stock_"):
+                da = ds[k]
+                stock[k[len("custodial_stock_") :]] = {
+                    int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)
+                }
         for k in ds.data_vars:
             if k.startswith("registered_") and not k.endswith("_rate"):
                 event = k[len("registered_") :]
@@ -102,6 +118,7 @@ class Inputs:
             registered_rates=rates,
             registered_events=events,
             archival=archival,
+            custodial_stock=stock,
         )
 
 
@@ -144,6 +161,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
                         f"the window {window.name} observes registered {event} in "
                         f"{series.years[0]}-{series.years[1]}; no count for {missing}",
                     )
+    archival = archival_records(observations, window)
     return Inputs(
         initial=initial_pop,
         y_std=cohort.brass_logit_standard(lx),
@@ -151,8 +169,37 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
         census_observed=census,
         registered_rates=rates,
         registered_events=events,
-        archival=archival_records(observations, window),
+        archival=archival,
+        custodial_stock=custodial_stocks(observations, window, archival),
     )
+
+
+def custodial_stocks(observations: xr.Dataset, window: Window, archival: list) -> dict:
+    """``{cause: {year: stock}}`` for every year of every record of a series with ``stock``
+    (``custodial_stocks.csv``); a record year without a stock is an error."""
+    out = {}
+    for spec in window.archival:
+        if not spec.stock:
+            continue
+        years = sorted({y for r in archival if r[0] == spec.cause for y in range(r[1], r[2] + 1)})
+        da = observations.get("custodial_stock")
+        have = {}
+        if da is not None and spec.cause in da["stock_cause"].values:
+            row = da.sel(stock_cause=spec.cause)
+            have = {
+                int(y): float(v)
+                for y, v in zip(row["stock_year"].values, row.values, strict=True)
+                if np.isfinite(v)
+            }
+        missing = [y for y in years if y not in have]
+        if missing:
+            raise DataValidationError(
+                "custodial_stocks.csv",
+                f"the window {window.name} adds the baseline deaths of the {spec.cause} "
+                f"stock to its archival records; no stock for {missing}",
+            )
+        out[spec.cause] = {y: have[y] for y in years}
+    return out
 
 
 def smooth_heaping(counts: np.ndarray, ages: tuple[int, int] | None) -> np.ndarray:

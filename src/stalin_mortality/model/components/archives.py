@@ -1,17 +1,37 @@
 """Archival death counts, each series with its completeness <= 1.
 
-``log recorded ~ Normal(log(completeness_<cause> * sum of the cause's deaths over the
-record's years), ARCHIVAL_LOG_SD)``.  Published estimates are never observations.
+``log recorded ~ Normal(log(expected), ARCHIVAL_LOG_SD)``, where for a record over years
+``y`` of a cause's series::
+
+    expected = sum_y ratio[y] * completeness * deaths[y] + stock[y] * h[y]
+
+- ``deaths[y]``: the cause's excess deaths (its parameter); ``completeness``: the share of
+  them the series recorded;
+- ``stock[y] * h[y]`` (series with ``stock = true``): a custodial series (Gulag, special
+  settlers) records *every* death of the population it covers, and part of them would have
+  happened anyway: the average population of the series (``custodial_stocks.csv``, the
+  covered population by construction, so no completeness) times the baseline death rate
+  ``h[y]`` of people of the stock's age-sex composition (the model's baseline hazard of the
+  year, weighted by ``stock_composition``: the cause's pattern times the starting population,
+  or the starting population alone).  Without it the series' normal deaths would be
+  counted as excess;
+- ``ratio[y]`` (the window's ``[[archival.ratios]]``): records per death where the series
+  counts something else (death sentences per execution) or covers part of the cause (the
+  Gulag's camps without its colonies); 1 where none is declared.
+
+Published estimates are never observations.  :func:`expected` is the one formula: the model
+(PyTensor), the posterior predictive checks and the simulated data (numpy) all call it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pymc as pm
-import pytensor.tensor as pt
 
 from ...priors import PriorSpec
 from ...window import Window
+from . import baseline
+from .placement import declared
 
 NAME = "archives"
 #: Log-scale error of an archival count beyond completeness (rounding, tabulation).
@@ -26,8 +46,8 @@ DEFAULTS = {
     "gulag": (
         8.0,
         2.0,
-        "Recorded / true Gulag deaths (deaths soon after release, in transit, colonies in "
-        "some years uncounted): mean 0.8, sd 0.12.",
+        "Recorded / true deaths of the Gulag population (deaths soon after release, in "
+        "transit, colonies in some years uncounted): mean 0.8, sd 0.12.",
     ),
 }
 FALLBACK = (8.0, 2.0, "Recorded / true deaths of the series: mean 0.8, sd 0.12.")
@@ -50,25 +70,82 @@ def priors(window: Window) -> list[PriorSpec]:
                 component=NAME,
             )
         )
+        for r in a.ratios:
+            specs.append(declared(r, r.name, NAME, "positive", "records per death"))
     return specs
 
 
+def parameter_names(window: Window, inputs=None) -> list[str]:
+    """The parameters :func:`expected` reads besides the account's (with ``inputs``, only
+    those of series that have records)."""
+    have = None if inputs is None else {r[0] for r in inputs.archival}
+    return [
+        n
+        for a in window.archival
+        if have is None or a.cause in have
+        for n in (f"archival_completeness_{a.cause}", *(r.name for r in a.ratios))
+    ]
+
+
+def stock_hazard(params: dict, window: Window, inputs, cause: str, xp):
+    """``[..., year]`` baseline death rate of a custodial population: the baseline hazard
+    ``-log S`` of each year, weighted by the stock's composition (the series'
+    ``stock_composition``: ``"pattern"``, the cause's pattern times the starting population,
+    e.g. adult men for the Gulag; ``"population"``, the starting population's, e.g. deported
+    families)."""
+    spec = window.cause(cause)
+    series = next(a for a in window.archival if a.cause == cause)
+    pattern = spec.pattern
+    if series.stock_composition == "population" or pattern is None:
+        pattern = np.ones_like(inputs.initial)
+    w = pattern * inputs.initial
+    w = w / w.sum()
+    S, _ = baseline.survival(params, window, inputs.y_std)
+    return (-xp.log(S) * w).sum(axis=(-2, -1))
+
+
+def expected(params: dict, inputs, window: Window, xp=np):
+    """``[..., record]`` expected recorded count of each archival record of ``inputs``
+    (completeness included); ``params`` as the account takes them plus
+    :func:`parameter_names` (one draw, or numpy arrays with leading draw dims)."""
+    hazard = {}
+    out = []
+    for cause, first, last, _, _ in inputs.archival:
+        series = next(a for a in window.archival if a.cause == cause)
+        spec = window.cause(cause)
+        deaths = params[spec.prior_name]
+        complete = params[f"archival_completeness_{cause}"]
+        total = 0.0
+        for y in range(first, last + 1):
+            d = complete * deaths[..., y - spec.years[0]]
+            ratio = series.ratio_of_year(y)
+            if ratio is not None:
+                d = params[ratio.name] * d
+            if series.stock:
+                if cause not in hazard:
+                    hazard[cause] = stock_hazard(params, window, inputs, cause, xp)
+                d = d + inputs.custodial_stock[cause][y] * hazard[cause][..., window.index(y)]
+            total = total + d
+        out.append(total)
+    return xp.stack(out, axis=-1)
+
+
 def add(ctx) -> None:
-    window, params, inputs = ctx.window, ctx.params, ctx.inputs
-    if "archival" in ctx.exclude:
+    window, inputs = ctx.window, ctx.inputs
+    if "archival" in ctx.exclude or not inputs.archival:
         return
+    import pytensor.tensor as pt
+
+    params = dict(ctx.params)
+    for name in parameter_names(window, inputs):
+        params[name] = ctx.create(name)
+    mu = pt.log(expected(params, inputs, window, pt))
     for a in window.archival:
-        records = [r for r in inputs.archival if r[0] == a.cause]
-        if not records:
-            continue
-        complete = ctx.create(f"archival_completeness_{a.cause}")
-        cause = window.cause(a.cause)
-        lo = cause.years[0]
-        excess = params[cause.prior_name]
-        expected = pt.stack([excess[r[1] - lo : r[2] - lo + 1].sum() for r in records])
-        pm.Normal(
-            f"archival_{a.cause}",
-            mu=pt.log(complete * expected),
-            sigma=ARCHIVAL_LOG_SD,
-            observed=np.log([r[3] for r in records]),
-        )
+        idx = [i for i, r in enumerate(inputs.archival) if r[0] == a.cause]
+        if idx:
+            pm.Normal(
+                f"archival_{a.cause}",
+                mu=mu[idx],
+                sigma=ARCHIVAL_LOG_SD,
+                observed=np.log([inputs.archival[i][3] for i in idx]),
+            )

@@ -4,6 +4,12 @@
   the first projection year: ``Normal(completeness * true rate, 3% of the observed)``;
 - ``events``: registered counts by year (TsUNKhU 1931-33, rounded to 0.1 M):
   ``log registered ~ Normal(log(completeness[t] * true), 0.03)``, one completeness a year.
+
+Registered deaths are civil (ZAGS) registrations: executions and the excess deaths of
+custodial populations (causes tagged ``executions`` or ``custodial``: the Gulag, deported
+kulak families, special settlers) were recorded, if at all, by the NKVD, so ``true`` deaths
+exclude them (:func:`civil_deaths`).  The baseline deaths of those populations (1-2% of all
+deaths) stay in, within the completeness.
 """
 
 from __future__ import annotations
@@ -44,6 +50,19 @@ DEFAULTS = {
         "because famine deaths went unregistered: mean 0.75, sd 0.11.",
     ),
 }
+
+
+#: Tags of the causes whose deaths the civil registry did not record.
+NOT_REGISTERED = ("executions", "custodial")
+
+
+def civil_deaths(deaths, excess, window: Window):
+    """``deaths[..., year]`` minus the excess deaths of the causes tagged
+    :data:`NOT_REGISTERED` (``excess[..., cause, year]`` in the window's cause order)."""
+    idx = [i for i, c in enumerate(window.causes) if any(c.has(t) for t in NOT_REGISTERED)]
+    if not idx:
+        return deaths
+    return deaths - excess[..., idx, :].sum(axis=-2)
 
 
 def completeness_name(event: str, series) -> str:
@@ -89,7 +108,8 @@ def add(ctx) -> None:
                     observed=observed,
                 )
         else:
-            for event, flow in (("birth", out["births"]), ("death", out["deaths"])):
+            civil = civil_deaths(out["deaths"], out["excess"], window)
+            for event, flow in (("birth", out["births"]), ("death", civil)):
                 complete = ctx.create(completeness_name(event, series))
                 reg = inputs.registered_events[f"{event}s"]
                 years = sorted(reg)
