@@ -62,7 +62,7 @@ class SamplerConfig:
     cores: int = 2
     #: 0.98: with the census totals tied to their counts (issue 10), 0.95 left 21 divergences
     #: in the tail where a lower baseline level trades against a large 1930 residual; 0.98
-    #: left none, at 1.6 times the gradient evaluations (docs/sampling.md).
+    #: left none, at 1.8 times the leapfrog steps a draw (56 against 31; docs/sampling.md).
     target_accept: float = 0.98
     #: nutpie's low-rank mass matrix: learns the correlations (e.g. Gulag deaths of every
     #: year with the archive's completeness) that a diagonal one cannot; halved the
@@ -79,8 +79,8 @@ class SamplerConfig:
     @classmethod
     def quick(cls) -> SamplerConfig:
         """A smoke run's settings: 2 chains x 200 draws after 200 tuning steps at
-        target_accept 0.95 (a smoke run checks the pipeline, not convergence; 0.98 costs
-        1.8 times the gradients)."""
+        target_accept 0.95 (a smoke run checks the pipeline, not convergence; 0.98 takes
+        1.8 times the leapfrog steps a draw)."""
         return cls(draws=200, tune=200, chains=2, prior_draws=200, target_accept=0.95)
 
 

@@ -82,9 +82,9 @@ def parameter_table(run) -> pd.DataFrame:
         raise ValueError("the run has no prior draws: contraction needs them")
     post, prior = run.tree["posterior"], run.tree["prior"]
     rows = []
-    for name in prior.data_vars:
-        if name not in post.data_vars:
-            continue
+    # the posterior's order (the model's parameters): the prior group's order follows
+    # PyMC's handling of ``var_names`` and changed from run to run with the same seed
+    for name in [n for n in post.data_vars if n in prior.data_vars]:
         p, q = post[name], prior[name]
         extra = [d for d in p.dims if d not in ("chain", "draw")]
         stacked_p = p.stack(_element=extra) if extra else p.expand_dims(_element=[0])

@@ -34,6 +34,8 @@ CENSUS_ROLES = ("initial", "observed")
 FLOW_KINDS = ("emigration",)
 REGISTRATION_KINDS = ("rates", "events")
 DEVIATION_STRUCTURES = ("iid", "random_walk")
+#: How a custodial stock's baseline deaths are weighted by age and sex (archives.stock_weights)
+STOCK_COMPOSITIONS = ("pattern", "population")
 #: A prior table's keys other than the distribution's parameters (its support is declared
 #: by the component that owns it, not by the window).
 PRIOR_META = ("description", "units", "source")
@@ -181,7 +183,7 @@ class ArchivalSpec:
     measure: str
     stock: bool = False
     ratios: tuple[RatioSpec, ...] = ()
-    stock_composition: str = "pattern"  # or "population" (see archives.stock_hazard)
+    stock_composition: str = "pattern"  # one of STOCK_COMPOSITIONS (archives.stock_weights)
 
     def ratio_of_year(self, year: int) -> RatioSpec | None:
         return next((r for r in self.ratios if r.years[0] <= year <= r.years[1]), None)
@@ -316,6 +318,13 @@ class _Parser:
             self.fail(entry, f"'{key}' must be {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 
+    def choice(self, table: dict, key: str, entry: str, allowed, default=...) -> str:
+        """A string ``key`` that must be one of ``allowed``."""
+        value = self.get(table, key, entry, str, default)
+        if value not in allowed:
+            self.fail(entry, f"unknown {key} '{value}'; known: {', '.join(allowed)}")
+        return value
+
     def years(self, table: dict, entry: str, first: int, last: int, key="years"):
         value = self.get(table, key, entry, list)
         if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
@@ -423,12 +432,7 @@ class _Parser:
         deviations = []
         for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, [])):
             entry = f"fertility deviation {i + 1}"
-            structure = self.get(d, "structure", entry, str, "iid")
-            if structure not in DEVIATION_STRUCTURES:
-                self.fail(
-                    entry,
-                    f"unknown structure '{structure}'; known: {', '.join(DEVIATION_STRUCTURES)}",
-                )
+            structure = self.choice(d, "structure", entry, DEVIATION_STRUCTURES, "iid")
             deviations.append(
                 DeviationSpec(
                     self.get(d, "name", entry, str),
@@ -441,9 +445,7 @@ class _Parser:
         flows = []
         for i, f in enumerate(self.get(r, "flows", "window", list, [])):
             entry = f"flow {f.get('name', i + 1)}"
-            kind = self.get(f, "kind", entry, str)
-            if kind not in FLOW_KINDS:
-                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(FLOW_KINDS)}")
+            kind = self.choice(f, "kind", entry, FLOW_KINDS)
             flows.append(
                 FlowSpec(
                     self.get(f, "name", entry, str),
@@ -455,9 +457,7 @@ class _Parser:
         registration = []
         for i, s in enumerate(self.get(r, "registration", "window", list, [])):
             entry = f"registration series {i + 1}"
-            kind = self.get(s, "kind", entry, str)
-            if kind not in REGISTRATION_KINDS:
-                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(REGISTRATION_KINDS)}")
+            kind = self.choice(s, "kind", entry, REGISTRATION_KINDS)
             if any(r.kind == kind for r in registration):
                 self.fail(entry, f"a second '{kind}' series: a window observes one of each")
             lo = first - 1 if kind == "rates" else first  # the rates may precede the window
@@ -496,12 +496,7 @@ class _Parser:
             if not isinstance(stock, bool):
                 self.fail(entry, f"'stock' must be true or false, got {stock!r}")
             measure = self.get(a, "measure", entry, str)
-            composition = self.get(a, "stock_composition", entry, str, "pattern")
-            if composition not in ("pattern", "population"):
-                self.fail(
-                    entry,
-                    f"'stock_composition' must be 'pattern' or 'population', got {composition!r}",
-                )
+            composition = self.choice(a, "stock_composition", entry, STOCK_COMPOSITIONS, "pattern")
             archival.append(ArchivalSpec(cause, measure, stock, tuple(ratios), composition))
         priors = {}
         for pname, table in self.get(r, "priors", "window", dict, {}).items():
@@ -533,9 +528,7 @@ class _Parser:
         for i, c in enumerate(self.get(self.raw, "censuses", "window", list)):
             entry = f"census {c.get('year', i + 1)}"
             year = self.get(c, "year", entry, int)
-            role = self.get(c, "role", entry, str)
-            if role not in CENSUS_ROLES:
-                self.fail(entry, f"unknown role '{role}'; known: {', '.join(CENSUS_ROLES)}")
+            role = self.choice(c, "role", entry, CENSUS_ROLES)
             if role == "observed" and not first < year <= last + 1:
                 self.fail(entry, f"an observed census must fall in {first + 1}-{last + 1}")
             army = c.get("army_ages")
@@ -566,9 +559,7 @@ class _Parser:
         for i, c in enumerate(self.get(self.raw, "causes", "window", list)):
             entry = f"cause {c.get('name', i + 1)}"
             name = self.get(c, "name", entry, str)
-            kind = self.get(c, "kind", entry, str)
-            if kind not in CAUSE_KINDS:
-                self.fail(entry, f"unknown kind '{kind}'; known: {', '.join(CAUSE_KINDS)}")
+            kind = self.choice(c, "kind", entry, CAUSE_KINDS)
             tags = tuple(self.get(c, "tags", entry, list))
             unknown = set(tags) - set(CAUSE_TAGS)
             if unknown:

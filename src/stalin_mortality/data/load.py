@@ -182,30 +182,41 @@ def archival_records(tables: Tables) -> xr.DataArray:
     )
 
 
+def _pivot(frame, index: str, values: str, dims: tuple, name: str, **attrs) -> xr.DataArray:
+    """``frame`` pivoted to ``index`` x ``year`` (NaN where no row) as a DataArray."""
+    table = frame.pivot(index=index, columns="year", values=values).astype(float)
+    return xr.DataArray(
+        table.to_numpy(),
+        dims=dims,
+        coords={dims[0]: list(table.index), dims[1]: list(table.columns)},
+        name=name,
+        attrs=attrs,
+    )
+
+
 def custodial_stocks(tables: Tables) -> xr.DataArray:
     """Average population of each custodial series by ``stock_cause`` and ``stock_year``
     (NaN where none): the people whose recorded deaths the archival series counts."""
-    cs = tables["custodial_stocks.csv"]
-    table = cs.pivot(index="cause", columns="year", values="stock").astype(float)
-    return xr.DataArray(
-        table.to_numpy(),
-        dims=("stock_cause", "stock_year"),
-        coords={"stock_cause": list(table.index), "stock_year": list(table.columns)},
-        name="custodial_stock",
-        attrs={"units": "persons", "description": "average population of the series"},
+    return _pivot(
+        tables["custodial_stocks.csv"],
+        "cause",
+        "stock",
+        ("stock_cause", "stock_year"),
+        "custodial_stock",
+        units="persons",
+        description="average population of the series",
     )
 
 
 def registered_events(tables: Tables) -> xr.DataArray:
     """Registered births and deaths by ``event`` and ``year`` (TsUNKhU 1931-33)."""
-    ve = tables["vital_events.csv"]
-    table = ve.pivot(index="event", columns="year", values="count").astype(float)
-    return xr.DataArray(
-        table.to_numpy(),
-        dims=("event", "year_registered"),
-        coords={"event": list(table.index), "year_registered": list(table.columns)},
-        name="registered_events",
-        attrs={"units": "persons"},
+    return _pivot(
+        tables["vital_events.csv"],
+        "event",
+        "count",
+        ("event", "year_registered"),
+        "registered_events",
+        units="persons",
     )
 
 

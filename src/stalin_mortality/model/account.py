@@ -47,12 +47,7 @@ class Inputs:
         for kind, rate in self.registered_rates.items():
             ds[f"registered_{kind}_rate"] = rate
         for event, series in self.registered_events.items():
-            years = sorted(series)
-            ds[f"registered_{event}"] = (
-                (f"registered_{event}_year",),
-                np.array([series[y] for y in years], dtype=float),
-            )
-            ds = ds.assign_coords({f"registered_{event}_year": years})
+            ds = _with_series(ds, f"registered_{event}", series)
         if self.archival:
             cols = list(zip(*self.archival, strict=True))
             ds["archival_count"] = ("archival_record", np.asarray(cols[3], dtype=float))
@@ -63,12 +58,7 @@ class Inputs:
                 archival_label=("archival_record", np.asarray(cols[4], dtype=str)),
             )
         for cause, by_year in self.custodial_stock.items():
-            years = sorted(by_year)
-            ds[f"custodial_stock_{cause}"] = (
-                (f"custodial_stock_{cause}_year",),
-                np.array([by_year[y] for y in years], dtype=float),
-            )
-            ds = ds.assign_coords({f"custodial_stock_{cause}_year": years})
+            ds = _with_series(ds, f"custodial_stock_{cause}", by_year)
         return ds
 
     @classmethod
@@ -83,21 +73,16 @@ class Inputs:
             for k in ds.data_vars
             if k.startswith("registered_") and k.endswith("_rate")
         }
-        events = {}
-        stock = {}
-        for k in ds.data_vars:
-            if k.startswith("custodial_stock_"):
-                da = ds[k]
-                stock[k[len("custodial_stock_") :]] = {
-                    int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)
-                }
-        for k in ds.data_vars:
-            if k.startswith("registered_") and not k.endswith("_rate"):
-                event = k[len("registered_") :]
-                da = ds[k]
-                events[event] = {
-                    int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)
-                }
+        events = {
+            k[len("registered_") :]: _series_of(ds[k])
+            for k in ds.data_vars
+            if k.startswith("registered_") and not k.endswith("_rate")
+        }
+        stock = {
+            k[len("custodial_stock_") :]: _series_of(ds[k])
+            for k in ds.data_vars
+            if k.startswith("custodial_stock_")
+        }
         archival = []
         if "archival_count" in ds:
             for i in range(ds.sizes["archival_record"]):
@@ -120,6 +105,18 @@ class Inputs:
             archival=archival,
             custodial_stock=stock,
         )
+
+
+def _with_series(ds: xr.Dataset, name: str, by_year: dict) -> xr.Dataset:
+    """``ds`` with ``{year: value}`` as the variable ``name`` along ``<name>_year``."""
+    years = sorted(by_year)
+    ds[name] = ((f"{name}_year",), np.array([by_year[y] for y in years], dtype=float))
+    return ds.assign_coords({f"{name}_year": years})
+
+
+def _series_of(da: xr.DataArray) -> dict:
+    """``{year: value}`` of a one-dimensional variable written by :func:`_with_series`."""
+    return {int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)}
 
 
 def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
@@ -178,11 +175,11 @@ def custodial_stocks(observations: xr.Dataset, window: Window, archival: list) -
     """``{cause: {year: stock}}`` for every year of every record of a series with ``stock``
     (``custodial_stocks.csv``); a record year without a stock is an error."""
     out = {}
+    da = observations.get("custodial_stock")
     for spec in window.archival:
         if not spec.stock:
             continue
         years = sorted({y for r in archival if r[0] == spec.cause for y in range(r[1], r[2] + 1)})
-        da = observations.get("custodial_stock")
         have = {}
         if da is not None and spec.cause in da["stock_cause"].values:
             row = da.sel(stock_cause=spec.cause)

@@ -87,31 +87,46 @@ def parameter_names(window: Window, inputs=None) -> list[str]:
     ]
 
 
-def stock_hazard(params: dict, window: Window, inputs, cause: str, xp):
-    """``[..., year]`` baseline death rate of a custodial population: the baseline hazard
-    ``-log S`` of each year, weighted by the stock's composition (the series'
-    ``stock_composition``: ``"pattern"``, the cause's pattern times the starting population,
-    e.g. adult men for the Gulag; ``"population"``, the starting population's, e.g. deported
-    families)."""
-    spec = window.cause(cause)
-    series = next(a for a in window.archival if a.cause == cause)
-    pattern = spec.pattern
-    if series.stock_composition == "population" or pattern is None:
+def _series(window: Window, cause: str):
+    return next(a for a in window.archival if a.cause == cause)
+
+
+def stock_weights(window: Window, inputs, cause: str) -> np.ndarray:
+    """``[sex, age]`` weights (summing to 1) of a custodial stock's composition: the series'
+    ``stock_composition``, ``"pattern"`` (the cause's pattern times the starting population,
+    e.g. adult men for the Gulag) or ``"population"`` (the starting population's, e.g.
+    deported families)."""
+    pattern = window.cause(cause).pattern
+    if _series(window, cause).stock_composition == "population" or pattern is None:
         pattern = np.ones_like(inputs.initial)
     w = pattern * inputs.initial
-    w = w / w.sum()
+    return w / w.sum()
+
+
+def _baseline_hazard(params: dict, window: Window, inputs, xp):
+    """``-log S[..., year, sex, age]``: the baseline hazard of the account."""
     S, _ = baseline.survival(params, window, inputs.y_std)
-    return (-xp.log(S) * w).sum(axis=(-2, -1))
+    return -xp.log(S)
+
+
+def stock_hazard(params: dict, window: Window, inputs, cause: str, xp, hazard=None):
+    """``[..., year]`` baseline death rate of a custodial population: the baseline hazard
+    of each year (``hazard``, or computed from ``params``) weighted by
+    :func:`stock_weights`."""
+    if hazard is None:
+        hazard = _baseline_hazard(params, window, inputs, xp)
+    return (hazard * stock_weights(window, inputs, cause)).sum(axis=(-2, -1))
 
 
 def expected(params: dict, inputs, window: Window, xp=np):
     """``[..., record]`` expected recorded count of each archival record of ``inputs``
     (completeness included); ``params`` as the account takes them plus
     :func:`parameter_names` (one draw, or numpy arrays with leading draw dims)."""
-    hazard = {}
+    hazard = None  # the baseline hazard, computed once for every stock
+    stock_rate = {}
     out = []
     for cause, first, last, _, _ in inputs.archival:
-        series = next(a for a in window.archival if a.cause == cause)
+        series = _series(window, cause)
         spec = window.cause(cause)
         deaths = params[spec.prior_name]
         complete = params[f"archival_completeness_{cause}"]
@@ -122,9 +137,11 @@ def expected(params: dict, inputs, window: Window, xp=np):
             if ratio is not None:
                 d = params[ratio.name] * d
             if series.stock:
-                if cause not in hazard:
-                    hazard[cause] = stock_hazard(params, window, inputs, cause, xp)
-                d = d + inputs.custodial_stock[cause][y] * hazard[cause][..., window.index(y)]
+                if cause not in stock_rate:
+                    if hazard is None:
+                        hazard = _baseline_hazard(params, window, inputs, xp)
+                    stock_rate[cause] = stock_hazard(params, window, inputs, cause, xp, hazard)
+                d = d + inputs.custodial_stock[cause][y] * stock_rate[cause][..., window.index(y)]
             total = total + d
         out.append(total)
     return xp.stack(out, axis=-1)

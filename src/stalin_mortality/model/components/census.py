@@ -56,7 +56,8 @@ def priors(window: Window) -> list[PriorSpec]:
                 f"coverage_{c.year}",
                 "Beta",
                 {"alpha": 398.0, "beta": 2.0},
-                f"Share of the true population the {c.year} census counted"
+                f"Share of the true population aged 5 and over the {c.year} census counted "
+                "(ages 0-4 also times child_coverage)"
                 + (" before padding" if c.padding else "")
                 + ": mean 0.995, sd 0.0035 (Kraval's estimate of 300-400 thousand in transit "
                 "uncounted in 1937, as quoted; not yet in data/sources.csv); a Beta, whose "
@@ -92,8 +93,8 @@ def priors(window: Window) -> list[PriorSpec]:
                     "Gamma",
                     {"alpha": 2.0, "beta": 118.0},
                     f"One-sided inflation of the {c.year} count (share of the counted "
-                    "population added): mean 1.7%, the only sourced figure (Zhiromskaya 1994: "
-                    "2.8-2.9 M; informed_1939 holds it to sd 0.2%), but wide: sd 1.2%, 90% "
+                    "population added): mean 1.7%, the only sourced figure (Zhiromskaya 1994, as "
+                    "cited: 2.8-2.9 M; informed_1939 holds it to sd 0.2%), but wide: sd 1.2%, 90% "
                     "within 0.3-4.0%, a third of the mass below 1%. The census archives show "
                     "that padding happened, so the density vanishes at none. (A half-normal, "
                     "with its mode at none, mixed slowly against the 1939 total: r_hat 1.018 "
