@@ -82,9 +82,10 @@ def parameter_table(run) -> pd.DataFrame:
         raise ValueError("the run has no prior draws: contraction needs them")
     post, prior = run.tree["posterior"], run.tree["prior"]
     rows = []
-    # the posterior's order (the model's parameters): the prior group's order follows
-    # PyMC's handling of ``var_names`` and changed from run to run with the same seed
-    for name in [n for n in post.data_vars if n in prior.data_vars]:
+    # the model's order (the manifest's ``priors_used``, else the posterior's): the prior
+    # group's order changed from run to run with the same seed
+    order = [*run.manifest.get("priors_used", []), *post.data_vars]
+    for name in [n for n in dict.fromkeys(order) if n in prior.data_vars and n in post.data_vars]:
         p, q = post[name], prior[name]
         extra = [d for d in p.dims if d not in ("chain", "draw")]
         stacked_p = p.stack(_element=extra) if extra else p.expand_dims(_element=[0])
