@@ -292,7 +292,11 @@ def parser() -> argparse.ArgumentParser:
         help="run every scenario of the identification report (skipping those already in "
         "--root) and write ROOT/scenario_table.csv and .md",
     )
-    st.add_argument("--scenarios", nargs="+", help="scenario names (default: the report's 11)")
+    st.add_argument(
+        "--scenarios",
+        nargs="+",
+        help="scenario names (default: every scenario of the identification report)",
+    )
     st.add_argument("--root", default="results/scenarios", help="default %(default)s")
     st.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
     st.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")

@@ -52,16 +52,43 @@ LADDER = (
 
 def rung_causes(window: Window, rung: Rung) -> list[str]:
     """The window's causes a rung counts (regime causes, and residual ones for the ``r``
-    rungs; never ``war``)."""
+    rungs; never ``war``).  A regime cause with ``ladder_years`` counts only in those years
+    (see :func:`rung_terms`)."""
+    return list(dict.fromkeys(name for name, _ in rung_terms(window, rung)))
+
+
+def rung_terms(window: Window, rung: Rung) -> list[tuple[str, list[int] | None]]:
+    """``(cause, years)`` a rung sums: ``years`` ``None`` for all the cause's years.
+
+    A regime cause with ``ladder_years`` enters its rungs over those years only; the
+    ``r`` rungs add its other years (its margin) with the residual causes, since those
+    deaths are excess deaths the model does not attribute to the cause."""
     regime = [c for c in window.causes if c.has("regime")]
     chosen = (
-        [c.name for c in regime]
-        if rung.tags is None
-        else [c.name for c in regime if any(c.has(t) for t in rung.tags)]
+        regime if rung.tags is None else [c for c in regime if any(c.has(t) for t in rung.tags)]
     )
+    terms = []
+    for c in chosen:
+        if c.ladder_years is None:
+            terms.append((c.name, None))
+        else:
+            lo, hi = c.ladder_years
+            terms.append((c.name, list(range(lo, hi + 1))))
     if rung.residual:
-        chosen += [c.name for c in window.causes if c.has("residual")]
-    return chosen
+        terms += [(c.name, c.margin_years) for c in regime if c.margin_years]
+        terms += [(c.name, None) for c in window.causes if c.has("residual")]
+    return terms
+
+
+def cause_ladder_label(cause) -> str:
+    """The label of the part of a cause the ladder counts."""
+    return cause.ladder_label or cause.label
+
+
+def margin_label(cause) -> str:
+    """The label of a cause's deaths outside its ``ladder_years``."""
+    years = ", ".join(str(y) for y in cause.margin_years)
+    return f"{cause.label} in {years} (not attributed)"
 
 
 def rung_labels(window: Window) -> dict[str, str]:
@@ -69,14 +96,23 @@ def rung_labels(window: Window) -> dict[str, str]:
     (dekulakisation, Gulag, deportations)``."""
     out, before = {}, set()
     for r in LADDER:
-        names = rung_causes(window, r)
-        added = [window.cause(n).label for n in names if n not in before]
+        terms = rung_terms(window, r)
+        added = []
+        for name, years in terms:
+            key = (name, None if years is None else tuple(years))
+            if key in before:
+                continue
+            c = window.cause(name)
+            if c.ladder_years is not None and years == c.margin_years:
+                added.append(margin_label(c))
+            else:
+                added.append(cause_ladder_label(c))
+            before.add(key)
         out[r.rung] = (
             r.label
             if r.rung in ("1", "5", "5r") or not added
             else f"{r.label} ({', '.join(added)})"
         )
-        before |= set(names)
     return out
 
 
@@ -214,14 +250,16 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
 
 def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
     """Each rung's total over ``years`` (a slice, ``None`` for the whole window)."""
-    sel = {} if years is None else {"year": years}
-    excess = ds["excess_deaths"].sel(sel)
+    lo, hi = window.period if years is None else (years.start, years.stop)
+    excess = ds["excess_deaths"]
     out = []
     for r in LADDER:
-        names = rung_causes(window, r)
-        total = excess.sel(cause=names).sum(("cause", "year")).values
+        total = np.zeros(excess.isel(cause=0, year=0).shape)
+        for name, cause_years in rung_terms(window, r):
+            keep = [y for y in (cause_years or window.years) if lo <= y <= hi]
+            total = total + excess.sel(cause=name, year=keep).sum("year").values
         if r.lost_births:
-            total = total + ds["lost_births"].sel(sel).sum("year").values
+            total = total + ds["lost_births"].sel(year=slice(lo, hi)).sum("year").values
         out.append(np.asarray(total, dtype=float))
     return out
 

@@ -13,7 +13,7 @@ import xarray as xr
 
 from . import plots, report
 from .constants import INTERVAL_KIND, INTERVAL_PROB
-from .estimands import LADDER, rung_labels
+from .estimands import LADDER, margin_label, rung_labels
 from .window import Window
 
 SUMMARY_FILE = "summary"
@@ -35,6 +35,18 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
         (f"excess deaths {lo}-{hi}: {c}", _period(ds, "excess_deaths", lo, hi, cause=c), "persons")
         for c in window.cause_names
     ]
+    for c in window.causes:  # a cause counted on the ladder in some of its years only
+        if c.ladder_years is not None:
+            a, b = c.ladder_years
+            rows.append(
+                (
+                    f"excess deaths {a}-{b}: {c.name} (on the ladder as {c.ladder_label})",
+                    _period(ds, "excess_deaths", a, b, cause=c.name),
+                    "persons",
+                )
+            )
+            margin = ds["excess_deaths"].sel(cause=c.name, year=c.margin_years).sum("year")
+            rows.append((f"excess deaths: {margin_label(c)}", margin, "persons"))
     labels = rung_labels(window)
     rows += [
         (f"ladder {r.rung} ({lo}-{hi}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")

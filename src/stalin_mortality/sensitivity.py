@@ -165,8 +165,9 @@ KEY_PRIORS = (
     "famine_intensity",
     "famine_1930_34_age_pattern",
     "excess_residual",
-    "archival_completeness_executions",
+    "sentence_ratio_1930_36",
     "sentence_ratio_1937_38",
+    "gulag_series_share_1930_34",
     "archival_completeness_gulag",
     "coverage_1937",
     "child_coverage",
@@ -249,6 +250,9 @@ SCENARIOS = (
     "alexopoulos",
     "pre_archival",
     "informed_1939",
+    "census_coverage_wide",
+    "child_coverage_low",
+    "child_coverage_high",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).
 SCENARIO_ROWS = (

@@ -87,9 +87,23 @@ class CauseSpec(_Years):
     pattern_bands: tuple[tuple[int, int], ...] = ()
     pattern_reference: tuple[int, int] = (1, 0)  # (sex index, band index)
     pattern_prior: PriorDefault | None = None
+    #: Years in which a regime cause's deaths count on its rungs of the ladder (``None``:
+    #: all its years).  Its deaths in its other years are excess deaths the model cannot
+    #: attribute to it (e.g. a famine hazard's deaths before and after the famine's core
+    #: years): they count with the residual, in the ``r`` rungs only.
+    ladder_years: tuple[int, int] | None = None
+    ladder_label: str = ""  # the label of the part on the ladder, e.g. ``famine 1931-33``
 
     def has(self, tag: str) -> bool:
         return tag in self.tags
+
+    @property
+    def margin_years(self) -> list[int]:
+        """The cause's years outside :attr:`ladder_years` (empty when it has none)."""
+        if self.ladder_years is None:
+            return []
+        lo, hi = self.ladder_years
+        return [y for y in range(self.years[0], self.years[1] + 1) if not lo <= y <= hi]
 
     @property
     def estimated_pattern(self) -> bool:
@@ -184,6 +198,11 @@ class ArchivalSpec:
     stock: bool = False
     ratios: tuple[RatioSpec, ...] = ()
     stock_composition: str = "pattern"  # one of STOCK_COMPOSITIONS (archives.stock_weights)
+    #: Ages [first, last] of the custodial stock (``None``: the composition's own ages).
+    stock_ages: tuple[int, int] | None = None
+    #: ``False``: the series has no completeness parameter (its ratios carry everything
+    #: between a record and a death, e.g. sentences per execution).
+    completeness: bool = True
 
     def ratio_of_year(self, year: int) -> RatioSpec | None:
         return next((r for r in self.ratios if r.years[0] <= year <= r.years[1]), None)
@@ -325,12 +344,14 @@ class _Parser:
             self.fail(entry, f"unknown {key} '{value}'; known: {', '.join(allowed)}")
         return value
 
-    def years(self, table: dict, entry: str, first: int, last: int, key="years"):
+    def years(
+        self, table: dict, entry: str, first: int, last: int, key="years", within="the window"
+    ):
         value = self.get(table, key, entry, list)
         if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
             self.fail(entry, f"'{key}' must be [first, last] years, got {value!r}")
         if value[0] < first or value[1] > last:
-            self.fail(entry, f"years {value} lie outside the window {first}-{last}")
+            self.fail(entry, f"years {value} lie outside {within} {first}-{last}")
         return (int(value[0]), int(value[1]))
 
     def prior(self, table: dict, entry: str, key: str = "prior") -> PriorDefault:
@@ -497,7 +518,30 @@ class _Parser:
                 self.fail(entry, f"'stock' must be true or false, got {stock!r}")
             measure = self.get(a, "measure", entry, str)
             composition = self.choice(a, "stock_composition", entry, STOCK_COMPOSITIONS, "pattern")
-            archival.append(ArchivalSpec(cause, measure, stock, tuple(ratios), composition))
+            stock_ages = None
+            if "stock_ages" in a:
+                if not stock:
+                    self.fail(entry, "'stock_ages' needs 'stock = true'")
+                ages = self.get(a, "stock_ages", entry, list)
+                if not (
+                    len(ages) == 2
+                    and all(isinstance(v, int) for v in ages)
+                    and 0 <= ages[0] <= ages[1] <= MAX_AGE
+                ):
+                    self.fail(
+                        entry, f"'stock_ages' must be [first, last] ages 0-{MAX_AGE}, got {ages!r}"
+                    )
+                stock_ages = (int(ages[0]), int(ages[1]))
+            completeness = a.get("completeness", True)
+            if not isinstance(completeness, bool):
+                self.fail(entry, f"'completeness' must be true or false, got {completeness!r}")
+            if not completeness and not ratios:
+                self.fail(entry, "a series without completeness needs its ratios")
+            archival.append(
+                ArchivalSpec(
+                    cause, measure, stock, tuple(ratios), composition, stock_ages, completeness
+                )
+            )
         priors = {}
         for pname, table in self.get(r, "priors", "window", dict, {}).items():
             if not isinstance(table, dict):
@@ -582,17 +626,28 @@ class _Parser:
             if kind == "hazard" and pattern is None and not estimated:
                 self.fail(entry, "a hazard cause needs an age-sex pattern table")
             default_prior = f"{name}_intensity" if kind == "hazard" else f"excess_{name}"
+            years = self.years(c, entry, first, last)
+            ladder_years, ladder_label = None, ""
+            if "ladder_years" in c:
+                if "regime" not in tags:
+                    self.fail(entry, "'ladder_years' is for a regime cause")
+                ladder_years = self.years(
+                    c, entry, *years, key="ladder_years", within="the cause's years"
+                )
+                ladder_label = self.get(c, "ladder_label", entry, str)
             out.append(
                 CauseSpec(
                     name=name,
                     label=str(c.get("label", name.replace("_", " "))),
                     kind=kind,
-                    years=self.years(c, entry, first, last),
+                    years=years,
                     tags=tags,
                     prior_name=self.get(c, "prior_name", entry, str, default_prior),
                     prior=self.prior(c, entry),
                     pattern=pattern,
                     pattern_note=note,
+                    ladder_years=ladder_years,
+                    ladder_label=ladder_label,
                     **estimated,
                 )
             )

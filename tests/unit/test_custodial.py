@@ -43,7 +43,6 @@ def test_expected_record_adds_the_stock_baseline_deaths_and_the_ratio(inputs, wi
         "mortality_level": np.array([0.04]),
         "mortality_trend": np.array([-0.0054]),
         "mortality_slope": np.array([1.0]),
-        "archival_completeness_executions": np.array([0.9]),
         "archival_completeness_gulag": np.array([0.8]),
         "archival_completeness_dekulakisation": np.array([0.7]),
         "sentence_ratio_1930_36": np.array([1.2]),
@@ -66,9 +65,10 @@ def test_expected_record_adds_the_stock_baseline_deaths_and_the_ratio(inputs, wi
             stock = inputs.custodial_stock["gulag"][1933]
             assert got[i] == pytest.approx(0.5 * 0.8 * 1000 + stock * h[window.index(1933)])
         if (cause, first, last) == ("executions", 1930, 1930):
-            assert got[i] == pytest.approx(0.9 * 1.2 * 1000)
+            # sentences per execution alone: the series has no completeness parameter
+            assert got[i] == pytest.approx(1.2 * 1000)
         if (cause, first, last) == ("executions", 1938, 1938):
-            assert got[i] == pytest.approx(0.9 * 1000)
+            assert got[i] == pytest.approx(1.0 * 1000)
 
 
 def test_settler_families_die_at_the_population_s_baseline_rate(inputs, window):
@@ -158,3 +158,19 @@ def test_registered_deaths_leave_out_executions_and_custodial_deaths(window):
         "deportations",
     }
     np.testing.assert_allclose(got, 1e6 - dropped)
+
+
+def test_executions_have_one_ratio_and_no_completeness(window):
+    names = archives.parameter_names(window)
+    assert "archival_completeness_executions" not in names
+    assert {"sentence_ratio_1930_36", "sentence_ratio_1937_38"} <= set(names)
+    assert "archival_completeness_gulag" in names
+    specs = {p.name for p in archives.priors(window)}
+    assert "archival_completeness_executions" not in specs
+
+
+def test_gulag_stock_is_adults_18_59(inputs, window):
+    w = archives.stock_weights(window, inputs, "gulag")
+    assert w.sum() == pytest.approx(1.0)
+    assert w[:, :18].sum() == 0 and w[:, 60:].sum() == 0
+    assert w[0].sum() == pytest.approx(0.9, abs=0.02)  # the pattern's 9:1 men at equal numbers

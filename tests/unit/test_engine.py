@@ -172,14 +172,26 @@ def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, 
     np.testing.assert_allclose(
         ds["ladder"].sel(rung="1"), ds["excess_deaths"].sel(cause="executions").sum("year")
     )
-    # rung 4 every regime cause; 4r adds the residual, which is every cause of this window
+    # rung 4 every regime cause, the famine hazard in its core years 1931-33 only; 4r adds
+    # the residual and the famine hazard's 1930 and 1934, which is every excess death
     regime = [c.name for c in window.causes if c.has("regime")]
     assert "residual" not in regime
+    famine = ds["excess_deaths"].sel(cause="famine_1930_34")
+    margin = famine.sel(year=[1930, 1934]).sum("year")
+    assert (margin > 0).all()
     np.testing.assert_allclose(
         ds["ladder"].sel(rung="4"),
-        ds["excess_deaths"].sel(cause=regime).sum(("cause", "year")),
+        ds["excess_deaths"].sel(cause=regime).sum(("cause", "year")) - margin,
         rtol=1e-12,
     )
+    np.testing.assert_allclose(
+        ds["ladder"].sel(rung="3") - ds["ladder"].sel(rung="2"),
+        famine.sel(year=slice(1931, 1933)).sum("year"),
+        rtol=1e-12,
+    )
+    labels = estimands.rung_labels(window)
+    assert labels["3"].endswith("(famine 1931-33)")
+    assert "famine 1930-34 in 1930, 1934 (not attributed)" in labels["4r"]
     np.testing.assert_allclose(
         ds["ladder"].sel(rung="4r"), ds["excess_deaths"].sum(("cause", "year")), rtol=1e-12
     )

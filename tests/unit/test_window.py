@@ -44,6 +44,15 @@ def test_shipped_window_loads():
         ('structure = "random_walk"', 'structure = "drift"', "unknown structure 'drift'"),
         ('source = "goskomstat1989"\n', "\n", "prior mortality_trend: a window's prior needs"),
         ("smooth_ages = [10, 89]", "smooth_ages = [10, 99]", "lie outside the window"),
+        (
+            "ladder_years = [1931, 1933]",
+            "ladder_years = [1929, 1933]",
+            "lie outside the cause's years 1930-1934",
+        ),
+        ('ladder_label = "famine 1931-33"', "", "cause famine_1930_34: missing 'ladder_label'"),
+        ("stock_ages = [18, 59]", "stock_ages = [18, 159]", "series 2: 'stock_ages' must be"),
+        ("stock = true     # all deaths of the average", "stock = false #", "needs 'stock = true'"),
+        ("completeness = false", 'completeness = "no"', "'completeness' must be true or false"),
     ],
 )
 def test_bad_window_names_the_entry(old, new, message):

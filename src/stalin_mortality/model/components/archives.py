@@ -56,6 +56,10 @@ FALLBACK = (8.0, 2.0, "Recorded / true deaths of the series: mean 0.8, sd 0.12."
 def priors(window: Window) -> list[PriorSpec]:
     specs = []
     for a in window.archival:
+        for r in a.ratios:
+            specs.append(declared(r, r.name, NAME, "positive", "records per death"))
+        if not a.completeness:
+            continue
         alpha, beta, why = DEFAULTS.get(a.cause, FALLBACK)
         if a.cause == "dekulakisation":
             why = "Recorded / true deaths of kulak special settlers: mean 0.8, sd 0.12."
@@ -70,8 +74,6 @@ def priors(window: Window) -> list[PriorSpec]:
                 component=NAME,
             )
         )
-        for r in a.ratios:
-            specs.append(declared(r, r.name, NAME, "positive", "records per death"))
     return specs
 
 
@@ -83,8 +85,12 @@ def parameter_names(window: Window, inputs=None) -> list[str]:
         n
         for a in window.archival
         if have is None or a.cause in have
-        for n in (f"archival_completeness_{a.cause}", *(r.name for r in a.ratios))
+        for n in (*_completeness_name(a), *(r.name for r in a.ratios))
     ]
+
+
+def _completeness_name(series) -> list[str]:
+    return [f"archival_completeness_{series.cause}"] if series.completeness else []
 
 
 def _series(window: Window, cause: str):
@@ -96,10 +102,14 @@ def stock_weights(window: Window, inputs, cause: str) -> np.ndarray:
     ``stock_composition``, ``"pattern"`` (the cause's pattern times the starting population,
     e.g. adult men for the Gulag) or ``"population"`` (the starting population's, e.g.
     deported families)."""
+    series = _series(window, cause)
     pattern = window.cause(cause).pattern
-    if _series(window, cause).stock_composition == "population" or pattern is None:
+    if series.stock_composition == "population" or pattern is None:
         pattern = np.ones_like(inputs.initial)
     w = pattern * inputs.initial
+    if series.stock_ages is not None:
+        lo, hi = series.stock_ages
+        w = w * ((np.arange(w.shape[-1]) >= lo) & (np.arange(w.shape[-1]) <= hi))
     return w / w.sum()
 
 
@@ -129,7 +139,7 @@ def expected(params: dict, inputs, window: Window, xp=np):
         series = _series(window, cause)
         spec = window.cause(cause)
         deaths = params[spec.prior_name]
-        complete = params[f"archival_completeness_{cause}"]
+        complete = params[f"archival_completeness_{cause}"] if series.completeness else 1.0
         total = 0.0
         for y in range(first, last + 1):
             d = complete * deaths[..., y - spec.years[0]]
