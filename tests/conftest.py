@@ -46,3 +46,58 @@ def window():
     import stalin_mortality as sm
 
     return sm.load_window("1927_1939")
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory) -> Path:
+    """A fresh virtual environment outside the checkout with the project's wheel installed.
+
+    The wheel is built from the checkout (no build isolation: nothing is downloaded) and
+    installed without dependencies; the environment sees the test environment's installed
+    packages through a path file, but not its editable install of this project, so
+    ``stalin_mortality`` there is the wheel's, with its own data, windows and scenarios."""
+    import site
+    import subprocess
+    import sys
+    import sysconfig
+
+    root = tmp_path_factory.mktemp("wheel")
+    dist = root / "dist"
+    pip = [sys.executable, "-m", "pip"]
+    build = ["wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(dist)]
+    subprocess.run([*pip, *build, str(REPO)], check=True, cwd=root)
+    (wheel,) = dist.glob("stalin_mortality-*.whl")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    # the test environment's packages (a path line: its own .pth files, among them the
+    # editable install of this checkout, are not processed)
+    ours = {sysconfig.get_path("purelib"), *site.getsitepackages()}
+    Path(purelib, "test-environment.pth").write_text("\n".join(sorted(ours)) + "\n")
+    install = ["--python", str(python), "install", "--quiet", "--no-deps", "--no-index"]
+    subprocess.run([*pip, *install, str(wheel)], check=True, cwd=root)
+    return venv
+
+
+def run_in(venv: Path, *args: str, cwd: Path):
+    """``stalin-mortality ARGS`` of ``venv``, run in ``cwd`` with no project paths set."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("STALIN_MORTALITY_DATA", "PYTHONPATH")}
+    return subprocess.run(
+        [str(venv / "bin" / "stalin-mortality"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )

@@ -281,6 +281,18 @@ SOURCES = {
         "docslib.org copy",
         "yes",
     ),
+    "pianciola2001": (
+        "Pianciola N. 'The Collectivization Famine in Kazakhstan, 1931-1933'. Harvard Ukrainian "
+        "Studies 25(3/4), 2001, 237-251",
+        "title and dating only (the famine's core years); figures not used",
+        "as_cited",
+    ),
+    "ohayon2006": (
+        "Ohayon I. La sedentarisation des Kazakhs dans l'URSS de Staline: collectivisation et "
+        "changement social (1928-1945). Paris: Maisonneuve et Larose, 2006",
+        "dating of the Kazakh famine only; figures not used",
+        "as_cited",
+    ),
     "levchuk2015": (
         "Levchuk N. (Ptoukha Institute of Demography), press conference of 27 November 2015 on "
         "the Ukrainian famine losses: 3.942 M excess deaths 1932-34, about 1 M of them children "
@@ -535,7 +547,7 @@ def build(ref: Path) -> dict[str, str]:
     claims = [
         ("total_conquest_1968", "Conquest", 1968, "ladder:4", "conquest1989"),
         ("total_conquest_2007", "Conquest", 2007, "ladder:4", "conquest2007"),
-        ("total_conquest_1930_38_davies_reading", "Conquest (as read by Davies)", 1997, "ladder:4", "davies1997"),
+        ("total_conquest_1930_38_davies_reading", "Conquest (as read by Davies)", 1997, "ladder:4r", "davies1997"),
         ("total_black_book_ussr", "Courtois et al.", 1997, "ladder:4", "courtois1997"),
         ("total_rummel_1917_1987", "Rummel", 1990, "ladder:4", "rummel1990"),
         ("rummel_collectivization_1928_35", "Rummel", 1990, "ladder:4", "rummel1990"),
@@ -565,7 +577,7 @@ def build(ref: Path) -> dict[str, str]:
         ("famine_1932_33_ussr_wheatcroft_1990", "Wheatcroft", 1990, "famine_excess", "vishnevsky2006"),
         ("famine_1931_33_ussr_kotkin", "Kotkin", 2017, "famine_excess", "kotkin2017"),
         ("famine_1932_33_ussr_ograda", "O Grada", 2009, "famine_excess", "ograda_famine"),
-        ("famine_repression_1930_33_ellman", "Ellman", 2005, "ladder:4", "ellman2005"),
+        ("famine_repression_1930_33_ellman", "Ellman", 2005, "ladder:4r", "ellman2005"),
         ("famine_ussr_conquest_hos", "Conquest", 1986, "famine_excess", "conquest1986"),
         ("dekulakisation_deaths_conquest", "Conquest", 1986, "cause:dekulakisation", "conquest1986"),
         ("famine_1946_47_ellman", "Ellman", 2000, "cause:famine_1946_47", "ellman2000"),

@@ -28,9 +28,23 @@ SEXES = ("male", "female")
 CENSUSES = (1926, 1937, 1939, 1959)
 MAX_AGE = 100  # single years 0..99 and the open group 100+, stored as age 100
 
-#: ``data/`` at the root of a source checkout (the package is installed editable).
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-SCENARIO_DIR = MODELS_DIR / "scenarios"
-WINDOW_DIR = MODELS_DIR / "windows"
+
+def _resources() -> Path:
+    """The package data (``stalin_mortality/resources``): ``data/``, the window files and
+    the shipped scenarios, found with :mod:`importlib.resources` so an installed wheel
+    works outside a checkout (in a checkout, ``data/``, ``models/windows`` and
+    ``models/scenarios`` at the root are links to them)."""
+    from importlib.resources import files
+
+    root = files("stalin_mortality") / "resources"
+    if not isinstance(root, Path):  # e.g. a zip import: the data need real files
+        raise RuntimeError(f"stalin_mortality's package data are not files on disk: {root}")
+    return root
+
+
+RESOURCES_DIR = _resources()
+#: The shipped data tables (``$STALIN_MORTALITY_DATA`` overrides: ``data.load.data_dir``).
+DATA_DIR = RESOURCES_DIR / "data"
+SCENARIO_DIR = RESOURCES_DIR / "scenarios"
+WINDOW_DIR = RESOURCES_DIR / "windows"
 DEFAULT_WINDOW = "1927_1939"

@@ -45,7 +45,7 @@ LADDER = (
     Rung("3", "+ famine deaths", ("executions", "custodial", "famine")),
     Rung("4", "+ other regime excess deaths = all regime excess deaths", None),
     Rung("5", "+ lost births = the demographic loss", None, lost_births=True),
-    Rung("4r", "rung 4 + excess deaths no named cause explains", None, residual=True),
+    Rung("4r", "rung 4 + excess deaths not attributed to a regime cause", None, residual=True),
     Rung("5r", "rung 5 + the residual", None, lost_births=True, residual=True),
 )
 
@@ -86,9 +86,11 @@ def cause_ladder_label(cause) -> str:
 
 
 def margin_label(cause) -> str:
-    """The label of a cause's deaths outside its ``ladder_years``."""
-    years = ", ".join(str(y) for y in cause.margin_years)
-    return f"{cause.label} in {years} (not attributed)"
+    """The label of a cause's deaths outside its ``ladder_years``, e.g. ``excess deaths of
+    1930 and 1934 not attributed``."""
+    years = [str(y) for y in cause.margin_years]
+    text = years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
+    return f"excess deaths of {text} not attributed"
 
 
 def rung_labels(window: Window) -> dict[str, str]:
@@ -256,7 +258,8 @@ def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
     for r in LADDER:
         total = np.zeros(excess.isel(cause=0, year=0).shape)
         for name, cause_years in rung_terms(window, r):
-            keep = [y for y in (cause_years or window.years) if lo <= y <= hi]
+            every = window.years if cause_years is None else cause_years
+            keep = [y for y in every if lo <= y <= hi]
             total = total + excess.sel(cause=name, year=keep).sum("year").values
         if r.lost_births:
             total = total + ds["lost_births"].sel(year=slice(lo, hi)).sum("year").values

@@ -198,8 +198,6 @@ class ArchivalSpec:
     stock: bool = False
     ratios: tuple[RatioSpec, ...] = ()
     stock_composition: str = "pattern"  # one of STOCK_COMPOSITIONS (archives.stock_weights)
-    #: Ages [first, last] of the custodial stock (``None``: the composition's own ages).
-    stock_ages: tuple[int, int] | None = None
     #: ``False``: the series has no completeness parameter (its ratios carry everything
     #: between a record and a death, e.g. sentences per execution).
     completeness: bool = True
@@ -518,29 +516,13 @@ class _Parser:
                 self.fail(entry, f"'stock' must be true or false, got {stock!r}")
             measure = self.get(a, "measure", entry, str)
             composition = self.choice(a, "stock_composition", entry, STOCK_COMPOSITIONS, "pattern")
-            stock_ages = None
-            if "stock_ages" in a:
-                if not stock:
-                    self.fail(entry, "'stock_ages' needs 'stock = true'")
-                ages = self.get(a, "stock_ages", entry, list)
-                if not (
-                    len(ages) == 2
-                    and all(isinstance(v, int) for v in ages)
-                    and 0 <= ages[0] <= ages[1] <= MAX_AGE
-                ):
-                    self.fail(
-                        entry, f"'stock_ages' must be [first, last] ages 0-{MAX_AGE}, got {ages!r}"
-                    )
-                stock_ages = (int(ages[0]), int(ages[1]))
             completeness = a.get("completeness", True)
             if not isinstance(completeness, bool):
                 self.fail(entry, f"'completeness' must be true or false, got {completeness!r}")
             if not completeness and not ratios:
                 self.fail(entry, "a series without completeness needs its ratios")
             archival.append(
-                ArchivalSpec(
-                    cause, measure, stock, tuple(ratios), composition, stock_ages, completeness
-                )
+                ArchivalSpec(cause, measure, stock, tuple(ratios), composition, completeness)
             )
         priors = {}
         for pname, table in self.get(r, "priors", "window", dict, {}).items():

@@ -11,14 +11,52 @@ import pytest
 import stalin_mortality as sm
 from stalin_mortality import cli
 from stalin_mortality.constants import DATA_DIR
-from tests.conftest import assert_report_reproduces_tables, edit_csv
+from tests.conftest import REPO, assert_report_reproduces_tables, edit_csv, run_in
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("runs") / "engine"
-    assert cli.main(["run", "--quick", "--quiet", "--out", str(out), "--seed", "20260101"]) == 0
-    return out
+def quick_run(tmp_path_factory, wheel_venv):
+    """A quick run of the installed wheel, outside the checkout (the tests below read it)."""
+    work = tmp_path_factory.mktemp("elsewhere")
+    done = run_in(
+        wheel_venv, "run", "--quick", "--quiet", "--out", "engine", "--seed", "20260101", cwd=work
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work / "engine"
+
+
+def test_the_wheel_stands_alone(quick_run, wheel_venv):
+    """The wheel carries data/, the windows and the scenarios, and runs, reports and lists
+    them outside the checkout, with the checkout's code nowhere on its path."""
+    import subprocess
+
+    where = subprocess.run(
+        [
+            str(wheel_venv / "bin" / "python"),
+            "-c",
+            "import stalin_mortality as sm; print(sm.__file__)",
+        ],
+        cwd=quick_run.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(wheel_venv) and not Path(where).is_relative_to(REPO)
+    site = Path(where).parent
+    assert (site / "py.typed").exists()
+    for name in (
+        "data/sources.csv",
+        "data/SOURCES.md",
+        "windows/1927_1939.toml",
+        "scenarios/default.toml",
+    ):
+        assert (site / "resources" / name).exists(), name
+    manifest = json.loads((quick_run / "manifest.json").read_text())
+    assert manifest["quick"]
+    done = run_in(wheel_venv, "report", str(quick_run), cwd=quick_run.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    listed = run_in(wheel_venv, "scenarios", cwd=quick_run.parent)
+    assert listed.returncode == 0 and "alexopoulos" in listed.stdout
 
 
 def test_quick_run_writes_every_table_and_figure(quick_run):

@@ -169,7 +169,7 @@ def test_executions_have_one_ratio_and_no_completeness(window):
     assert "archival_completeness_executions" not in specs
 
 
-def test_gulag_stock_is_adults_18_59(inputs, window):
+def test_gulag_stock_is_adults_18_59_like_its_deaths(inputs, window):
     w = archives.stock_weights(window, inputs, "gulag")
     assert w.sum() == pytest.approx(1.0)
     assert w[:, :18].sum() == 0 and w[:, 60:].sum() == 0

@@ -100,16 +100,13 @@ def _series(window: Window, cause: str):
 def stock_weights(window: Window, inputs, cause: str) -> np.ndarray:
     """``[sex, age]`` weights (summing to 1) of a custodial stock's composition: the series'
     ``stock_composition``, ``"pattern"`` (the cause's pattern times the starting population,
-    e.g. adult men for the Gulag) or ``"population"`` (the starting population's, e.g.
-    deported families)."""
+    e.g. men and women 18-59, 9 to 1, for the Gulag) or ``"population"`` (the starting
+    population's, e.g. deported families)."""
     series = _series(window, cause)
     pattern = window.cause(cause).pattern
     if series.stock_composition == "population" or pattern is None:
         pattern = np.ones_like(inputs.initial)
     w = pattern * inputs.initial
-    if series.stock_ages is not None:
-        lo, hi = series.stock_ages
-        w = w * ((np.arange(w.shape[-1]) >= lo) & (np.arange(w.shape[-1]) <= hi))
     return w / w.sum()
 
 
