@@ -45,6 +45,8 @@ def _run(args) -> int:
     )
     _print_table(out)
     print(f"results written to {out}/ (posterior.nc, manifest.json, tables/, figures/)")
+    if args.quick:
+        print("QUICK RUN (smoke settings): not a result; every table and figure says so")
     if not diag.passed:
         print("convergence gate FAILED: " + "; ".join(diag.failures), file=sys.stderr)
         return 0 if args.allow_bad_diagnostics or args.quick else 3
@@ -55,13 +57,15 @@ def _print_table(out: Path) -> None:
     from .study import headline
 
     t = headline(out)
-    print(f"\nposterior (mean, median, {INTERVAL_LABEL}):")
+    print(f"\nposterior median [{INTERVAL_LABEL}]:")
     for r in t.itertuples(index=False):
         q = r.quantity if len(r.quantity) <= 56 else r.quantity[:53] + "..."
-        if abs(r.mean) > 1e4:
-            print(f"  {q:<56} {r.mean / 1e6:8.2f} M  [{r.lower / 1e6:7.2f}, {r.upper / 1e6:7.2f}]")
+        if abs(r.median) > 1e4:
+            print(
+                f"  {q:<56} {r.median / 1e6:8.2f} M  [{r.lower / 1e6:7.2f}, {r.upper / 1e6:7.2f}]"
+            )
         else:
-            print(f"  {q:<56} {r.mean:8.4f}    [{r.lower:7.4f}, {r.upper:7.4f}]")
+            print(f"  {q:<56} {r.median:8.4f}    [{r.lower:7.4f}, {r.upper:7.4f}]")
 
 
 def _report(args) -> int:
@@ -92,15 +96,29 @@ def _compare(args) -> int:
             )
         print(f"  {row['quantity'][:60]:<60} " + "  ".join(cells))
     print("runs: " + ", ".join(runs))
+    if any(run.endswith(("[quick]", "[failed gate]")) for run in runs):
+        print("runs marked [quick] or [failed gate] are not results")
     if args.out:
         import io
+        import json
 
         from .safety import write_new_file
 
         buf = io.StringIO()
-        buf.write(f"# Posterior median and {INTERVAL_LABEL} by run\n")
         table.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
-        print(f"written to {write_new_file(args.out, buf.getvalue(), force=args.force)}")
+        out = write_new_file(args.out, buf.getvalue(), force=args.force)
+        meta = {
+            "url": out.name,
+            "title": f"Posterior median and {INTERVAL_LABEL} by run",
+            "runs": runs,
+            "columns": "QUANTITY, then RUN: median, RUN: lower, RUN: upper for each run",
+        }
+        side = write_new_file(
+            out.with_name(out.name + "-metadata.json"),
+            json.dumps(meta, indent=1) + "\n",
+            force=args.force,
+        )
+        print(f"written to {out} and {side}")
     return 0
 
 

@@ -24,6 +24,25 @@ CLAIMS_NOTE = (
 )
 
 
+#: Column descriptions of ``tables/claims.csv``.
+CLAIMS_COLUMNS = {
+    "claim": "the claim's key in data/published_claims.csv",
+    "author": "who made the claim",
+    "year": "year of publication",
+    "figure": "the claimed number (persons)",
+    "estimand": "the model quantity it is compared with (data/published_claims.csv)",
+    "model_quantity": "that quantity over the claim's own years (their overlap with the window)",
+    "claim_period": "the claim's period as published",
+    "period_first": "first year of the claim's period",
+    "period_last": "last year of the claim's period",
+    "comparable": "the claim's period lies inside the window (or is its census-to-census span)",
+    "prob_at_least_figure": "posterior probability that the quantity is at least the figure",
+    "model_median": "posterior median of the quantity (persons)",
+    "model_lower": "lower end of the interval (persons)",
+    "model_upper": "upper end of the interval (persons)",
+}
+
+
 def _period(ds: xr.Dataset, name: str, lo: int, hi: int, **sel) -> xr.DataArray:
     return ds[name].sel(year=slice(lo, hi), **sel).sum("year")
 
@@ -179,6 +198,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
     post = run.estimands()
     prior = run.estimands("prior") if "prior" in run.tree.children else None
     paths = []
+    status = report.run_status(run.manifest)
     headline = headline_rows(post, window)
     prior_headline = headline_rows(prior, window) if prior is not None else None
     for stem, (table, units, title) in tables_for(post, window, headline).items():
@@ -186,7 +206,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
             table = with_identification(table, headline, prior_headline)
             title += " (sd_ratio: posterior sd / prior sd, how much the data moved it)"
         paths += report.write_table(
-            table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units
+            table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units, status
         )
     if prior is not None:
         prior_rows = {q: v for q, v, _ in prior_headline}
@@ -201,6 +221,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
             "prior_posterior",
             f"Prior and posterior of the headline estimands, scenario '{scenario}'",
             units,
+            status,
         )
     if prior is not None:
         from .sensitivity import write_sensitivity
@@ -215,21 +236,40 @@ def write_outputs(run, directory: Path) -> list[Path]:
     if "census_age_noise" in run.tree["posterior"]:
         from . import checks
 
-        for stem, table in (
-            ("census_totals_check", checks.census_totals(run, post)),
-            ("census_residuals", checks.census_residuals(run, post)),
-            ("series_checks", checks.series_checks(run, post)),
+        for stem, table, title in (
+            (
+                "census_totals_check",
+                checks.census_totals(run, post),
+                "Each census count against its posterior predictive replicates and the latent "
+                "total on the census date",
+            ),
+            (
+                "census_residuals",
+                checks.census_residuals(run, post),
+                "Census composition residuals (centred log ratios, observed minus expected) "
+                "by sex, age group and birth cohort",
+            ),
+            (
+                "series_checks",
+                checks.series_checks(run, post),
+                "Each registered and archival observation against its posterior predictive "
+                "replicates",
+            ),
         ):
-            path = directory / "tables" / f"{stem}.csv"
-            table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-            paths.append(path)
+            title = f"{status}. {title}" if status else title
+            paths += report.write_csv_with_metadata(
+                table, directory / "tables" / f"{stem}.csv", title, status=status
+            )
     claims = run.claims()
-    claims_path = directory / "tables" / "claims.csv"
-    with open(claims_path, "w", encoding="utf-8", newline="") as fh:
-        lo, hi = window.period
-        fh.write(f"# {CLAIMS_NOTE.format(lo=lo, hi=hi)}\n")
-        claims.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
-    paths.append(claims_path)
+    lo, hi = window.period
+    note = CLAIMS_NOTE.format(lo=lo, hi=hi)
+    paths += report.write_csv_with_metadata(
+        claims,
+        directory / "tables" / "claims.csv",
+        f"{status}. {note}" if status else note,
+        CLAIMS_COLUMNS,
+        status,
+    )
 
     figdir = directory / "figures"
     figures = [
@@ -257,10 +297,11 @@ def write_outputs(run, directory: Path) -> list[Path]:
     for stem, fn, kwargs in figures:
         fig = fn(**kwargs, window=window, scenario=scenario)
         data = getattr(plots, f"{fn.__name__[len('plot_') :]}_data")(**kwargs, window=window)
-        paths += plots.save_figure(fig, figdir, stem, data)
+        paths += plots.save_figure(fig, figdir, stem, data, status)
     return paths
 
 
 def headline(directory: Path) -> pd.DataFrame:
     """The headline table of a results folder, as written."""
+    # comment: folders written before the metadata sidecars began with a "#" title line
     return pd.read_csv(Path(directory) / "tables" / f"{SUMMARY_FILE}.csv", comment="#")

@@ -116,10 +116,28 @@ def plot_shortfall(
     return fig
 
 
-def save_figure(fig, directory: Path, stem: str, data: pd.DataFrame) -> list[Path]:
-    """PNG and PDF of ``fig``, and the plotted numbers as CSV."""
+def save_figure(
+    fig, directory: Path, stem: str, data: pd.DataFrame, status: str | None = None
+) -> list[Path]:
+    """PNG and PDF of ``fig``, and the plotted numbers as CSV; ``status`` (a quick or
+    failed run: ``report.run_status``) is stamped across the figure and kept in the CSV."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    if status:
+        fig.text(
+            0.5,
+            0.5,
+            status,
+            ha="center",
+            va="center",
+            rotation=20,
+            fontsize=16,
+            color="#cc0000",
+            alpha=0.35,
+            transform=fig.transFigure,
+            zorder=1000,
+        )
+        data = data.assign(run_status=status)
     paths = [directory / f"{stem}.png", directory / f"{stem}.pdf", directory / f"{stem}.csv"]
     fig.savefig(paths[0], dpi=200)
     fig.savefig(paths[1], metadata={"CreationDate": None})

@@ -96,17 +96,91 @@ def _fmt(x: float, unit: str) -> str:
     return f"{x:.4g}"
 
 
-def write_table(
-    table: pd.DataFrame, directory: Path, stem: str, title: str, units: dict[str, str]
+#: What each unit key of a table means, in its CSV (full precision, raw units).
+CSV_UNITS = {
+    "persons": "persons",
+    "per_1000": "rate per person (per 1000 in .md and .tex)",
+    "percent": "share (per cent in .md and .tex)",
+    "years": "years",
+    "": "",
+}
+
+
+def run_status(manifest: dict | None) -> str | None:
+    """``None`` for a run that passed its convergence gate; otherwise the words every table,
+    figure and comparison of it carries: a quick run (smoke settings) or a failed gate is
+    not a result."""
+    if not manifest:
+        return None
+    if manifest.get("quick"):
+        return "QUICK RUN (smoke settings): not a result"
+    if manifest.get("status") == "failed_diagnostics":
+        return "FAILED CONVERGENCE GATE: not a result"
+    return None
+
+
+def write_csv_with_metadata(
+    table: pd.DataFrame,
+    path: Path,
+    title: str,
+    columns: dict[str, str] | None = None,
+    status: str | None = None,
 ) -> list[Path]:
-    """Write ``stem``.csv (full precision), .md and .tex (rounded, with units)."""
+    """``path`` as a plain CSV (``pandas.read_csv`` reads it with no options) and its
+    metadata beside it in ``<name>.csv-metadata.json`` (the W3C CSV-on-the-web naming):
+    the title, the interval, each column's description, and the run's status."""
+    import json
+
+    path = Path(path)
+    table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    meta = {
+        "url": path.name,
+        "title": title,
+        "interval": INTERVAL_LABEL,
+        "status": status or "result",
+        "columns": [
+            {"name": str(c), "description": (columns or {}).get(str(c), "")} for c in table
+        ],
+    }
+    side = path.with_name(path.name + "-metadata.json")
+    side.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [path, side]
+
+
+#: Column descriptions of a summary table's CSV.
+SUMMARY_COLUMNS = {
+    "quantity": "what is summarised (its period in the name)",
+    "unit": "unit of mean, median, lower and upper",
+    "mean": "posterior mean",
+    "median": "posterior median",
+    "lower": f"lower end of the {INTERVAL_LABEL}",
+    "upper": f"upper end of the {INTERVAL_LABEL}",
+    "sd_ratio": "posterior sd / prior sd: how much the data moved it",
+    "identified_by": "data (sd ratio below 0.5), data and prior, or prior dominates (0.8+)",
+}
+
+
+def write_table(
+    table: pd.DataFrame,
+    directory: Path,
+    stem: str,
+    title: str,
+    units: dict[str, str],
+    status: str | None = None,
+) -> list[Path]:
+    """Write ``stem``.csv (full precision, a unit column, metadata in a sidecar), .md and
+    .tex (rounded, with units); ``status`` (:func:`run_status`) marks a quick or failed
+    run in each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     header = f"{title}. Mean, median and {INTERVAL_LABEL} (lower, upper)."
-    csv_path = directory / f"{stem}.csv"
-    with open(csv_path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(f"# {header}\n")
-        table.to_csv(fh, index=False, float_format="%.6g", lineterminator="\n")
+    if status:
+        header = f"{status}. {header}"
+    full = table.copy()
+    full.insert(1, "unit", [CSV_UNITS[units.get(q, "")] for q in table.quantity])
+    paths = write_csv_with_metadata(
+        full, directory / f"{stem}.csv", header, SUMMARY_COLUMNS, status
+    )
     shown = table.copy()
     unit_label = {
         "persons": "millions",
@@ -147,7 +221,7 @@ def write_table(
         "\\end{table}",
     ]
     tex_path.write_text("\n".join(tex) + "\n", encoding="utf-8")
-    return [csv_path, md_path, tex_path]
+    return [*paths, md_path, tex_path]
 
 
 def _tex(s: str) -> str:

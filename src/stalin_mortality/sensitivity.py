@@ -210,12 +210,26 @@ def write_sensitivity(run, directory: Path, power_scaling: bool = True) -> list[
         tree = log_densities(run)
         tables["power_scaling"] = power_scaling_table(run, tree)
         tables["power_scaling_by_prior"] = power_scaling_by_prior(run, tree)
+    from .report import run_status, write_csv_with_metadata
+
+    status = run_status(run.manifest)
+    titles = {
+        "identification": "Prior and posterior of every headline, and how much the data moved "
+        "it (sd_ratio: posterior sd / prior sd)",
+        "identification_parameters": "Prior and posterior of every free parameter, and how "
+        "much the data moved it",
+        "power_scaling": "Power-scaling sensitivity of every headline to the whole prior and "
+        "the whole likelihood (arviz_stats.psense_summary)",
+        "power_scaling_by_prior": "Power-scaling sensitivity of every headline to each key "
+        "prior scaled alone",
+    }
     for stem, table in tables.items():
-        csv = out / f"{stem}.csv"
-        table.to_csv(csv, index=False, float_format="%.6g", lineterminator="\n")
+        title = f"{status}. {titles[stem]}" if status else titles[stem]
+        paths += write_csv_with_metadata(table, out / f"{stem}.csv", title, status=status)
         md = out / f"{stem}.md"
-        md.write_text(_markdown(table), encoding="utf-8")
-        paths += [csv, md]
+        text = _markdown(table)
+        md.write_text(f"**{title}**\n\n{text}" if status else text, encoding="utf-8")
+        paths.append(md)
     return paths
 
 

@@ -144,18 +144,24 @@ def headline(directory: Path) -> pd.DataFrame:
 def compare(directories: list[Path]) -> pd.DataFrame:
     """The headline estimands of several saved runs (e.g. scenarios) side by side: one row
     per quantity, and median, lower and upper columns for each run (named by its
-    scenario, or its folder when two runs share a scenario)."""
+    scenario, or its folder when two runs share a scenario; a quick run or one that failed
+    its convergence gate is marked ``[quick]`` or ``[failed gate]`` in its name)."""
     if len(directories) < 2:
         raise ResultsError("compare needs at least two results folders")
-    frames, names, kinds = [], [], set()
+    frames, names, kinds, seen = [], [], set(), []
     for d in directories:
         _, manifest = inference.load_manifest(d)
         kinds.add((manifest.get("study"), manifest.get("window")))
         name = manifest["scenario"]["name"]
-        if name in names:
+        if name in seen:
             name = f"{name} ({Path(d).name})"
-        if name in names:
+        if name in seen:
             name = f"{manifest['scenario']['name']} ({Path(d).resolve()})"
+        seen.append(name)
+        if manifest.get("quick"):
+            name += " [quick]"
+        elif manifest.get("status") == "failed_diagnostics":
+            name += " [failed gate]"
         names.append(name)
         frames.append(headline(d).set_index("quantity"))
     if len(kinds) > 1:

@@ -75,8 +75,23 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
     for stem in tables:
         for ext in ("csv", "md", "tex"):
             assert (quick_run / "tables" / f"{stem}.{ext}").exists(), (stem, ext)
-        header = (quick_run / "tables" / f"{stem}.csv").read_text().splitlines()[0]
-        assert "90% equal-tailed credible interval" in header
+    # every CSV reads with no options; its title, interval and status are in a sidecar, and a
+    # quick run says it is not a result in every table and figure
+    for csv in (quick_run / "tables").glob("*.csv"):
+        table = pd.read_csv(csv)
+        assert not table.columns[0].startswith("#"), csv.name
+        meta = json.loads(csv.with_name(csv.name + "-metadata.json").read_text())
+        assert meta["url"] == csv.name and meta["status"].startswith("QUICK RUN"), csv.name
+        assert [c["name"] for c in meta["columns"]] == list(table.columns), csv.name
+    for stem in tables:
+        meta = json.loads((quick_run / "tables" / f"{stem}.csv-metadata.json").read_text())
+        assert "90% equal-tailed credible interval" in meta["title"]
+        assert "QUICK RUN" in (quick_run / "tables" / f"{stem}.md").read_text().splitlines()[0]
+    summary = pd.read_csv(quick_run / "tables" / "summary.csv")
+    assert summary.columns[:2].tolist() == ["quantity", "unit"]
+    assert summary.set_index("quantity").loc["lost births 1927-1938", "unit"] == "persons"
+    for csv in (quick_run / "figures").glob("*.csv"):
+        assert pd.read_csv(csv)["run_status"].str.startswith("QUICK RUN").all(), csv.name
     for stem in (
         "excess_deaths_by_cause_year",
         "ladder_claims",
@@ -99,7 +114,7 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
 
 
 def test_headline_estimands_are_consistent(quick_run):
-    t = pd.read_csv(quick_run / "tables" / "summary.csv", comment="#").set_index("quantity")
+    t = pd.read_csv(quick_run / "tables" / "summary.csv").set_index("quantity")
     ladder = {q.split(" ")[1]: t.loc[q, "median"] for q in t.index if q.startswith("ladder ")}
     assert list(ladder) == ["1", "2", "3", "4", "5", "4r", "5r"]
     first = [ladder[r] for r in ("1", "2", "3", "4")]
@@ -107,7 +122,7 @@ def test_headline_estimands_are_consistent(quick_run):
     famine = t.loc["excess deaths 1927-1938: famine_1930_34"]
     assert 1e6 < famine["median"] < 20e6
     assert t.loc["1939 census padding (share)", "lower"] >= 0
-    by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv", comment="#")
+    by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv")
     # famine 1930-34, dekulakisation 1930-33, executions and Gulag 1930-38, deportations
     # 1934-38, residual 1935-38: a cause's rows are its own years only
     assert len(by_year) == 5 + 4 + 9 + 9 + 5 + 4
@@ -117,7 +132,7 @@ def test_golden_quick_fit(quick_run):
     """The default study at reduced settings reproduces the pre-redesign medians."""
     from tests.golden.test_golden import check_quick_fit
 
-    check_quick_fit(pd.read_csv(quick_run / "tables" / "summary.csv", comment="#"))
+    check_quick_fit(pd.read_csv(quick_run / "tables" / "summary.csv"))
 
 
 def test_report_reproduces_tables_byte_identical(quick_run, tmp_path):
@@ -129,9 +144,14 @@ def test_compare_two_runs(quick_run, tmp_path, capsys):
     shutil.copytree(quick_run, other)
     out = tmp_path / "cmp.csv"
     assert cli.main(["compare", str(quick_run), str(other), "--out", str(out)]) == 0
-    table = pd.read_csv(out, comment="#")
-    assert "default: median" in table.columns and "default (other): median" in table.columns
-    assert (table["default: median"] == table["default (other): median"]).all()
+    table = pd.read_csv(out)
+    first, second = "default [quick]: median", "default (other) [quick]: median"
+    assert first in table.columns and second in table.columns
+    assert (table[first] == table[second]).all()
+    assert "[quick] or [failed gate] are not results" in capsys.readouterr().out
+    assert (
+        json.loads((tmp_path / "cmp.csv-metadata.json").read_text())["runs"][0] == "default [quick]"
+    )
     assert cli.main(["compare", str(quick_run)]) == 2
     assert "at least two" in capsys.readouterr().err
 
@@ -308,7 +328,7 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     assert ident.identified_by.isin(["data", "data and prior", "prior dominates"]).all()
     params = pd.read_csv(tables / "identification_parameters.csv")
     assert "mortality_trend" in set(params.parameter)
-    summary = pd.read_csv(tables / "summary.csv", comment="#")
+    summary = pd.read_csv(tables / "summary.csv")
     assert (summary.sd_ratio > 0).all()
     residuals = pd.read_csv(tables / "census_residuals.csv")
     assert len(residuals) == 2 * 2 * 15  # two censuses, two sexes, 15 age groups

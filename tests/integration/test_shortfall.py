@@ -58,14 +58,15 @@ def test_quick_run_writes_everything(quick_run):
     from stalin_mortality.data.schema import SCHEMAS
 
     assert len(manifest["data_checksums"]) == len(SCHEMAS)  # every file of data/
-    header = (quick_run / "tables/shortfall_1937.csv").read_text().splitlines()[0]
-    assert "90% equal-tailed credible interval" in header
+    meta = json.loads((quick_run / "tables/shortfall_1937.csv-metadata.json").read_text())
+    assert "90% equal-tailed credible interval" in meta["title"]
+    assert meta["status"].startswith("QUICK RUN") == bool(manifest.get("quick"))
 
 
 def test_shortfall_is_positive_and_census_inside(quick_run):
     import pandas as pd
 
-    t = pd.read_csv(quick_run / "tables/shortfall_1937.csv", comment="#").set_index("quantity")
+    t = pd.read_csv(quick_run / "tables/shortfall_1937.csv").set_index("quantity")
     assert t.loc["shortfall 1937 (both sexes)", "lower"] > 0
     pop = t.loc["true population 1937 (both sexes)"]
     assert pop["lower"] < 162_003_225 / 0.99 and pop["upper"] > 162_003_225

@@ -61,10 +61,16 @@ def write_outputs(tree, manifest: dict, directory: Path) -> list[Path]:
     paths = []
     table = report.summary_table(tree, ROWS)
     title = f"1937 census shortfall, scenario '{scenario}'"
-    paths += report.write_table(table, directory / "tables", "shortfall_1937", title, UNITS)
+    status = report.run_status(manifest)
+    paths += report.write_table(table, directory / "tables", "shortfall_1937", title, UNITS, status)
     prior_table = report.summary_table(tree, ROWS[:1] + ROWS[4:5], group="prior")
     paths += report.write_table(
-        prior_table, directory / "tables", "shortfall_1937_prior", f"Prior of the {title}", UNITS
+        prior_table,
+        directory / "tables",
+        "shortfall_1937_prior",
+        f"Prior of the {title}",
+        UNITS,
+        status,
     )
     claims = claims_frame(tree["published_claims"].to_dataset())
     expectations = claims[claims.estimand == "expected_population_1937"].astype({"figure": float})
@@ -75,9 +81,10 @@ def write_outputs(tree, manifest: dict, directory: Path) -> list[Path]:
         prior=prior, posterior=post, census=census, expectations=expectations, scenario=scenario
     )
     data = plots.shortfall_data(prior=prior, posterior=post, census=census)
-    paths += plots.save_figure(fig, directory / "figures", "shortfall_1937", data)
+    paths += plots.save_figure(fig, directory / "figures", "shortfall_1937", data, status)
     return paths
 
 
 def headline(directory: Path) -> pd.DataFrame:
+    # comment: folders written before the metadata sidecars began with a "#" title line
     return pd.read_csv(Path(directory) / "tables" / "shortfall_1937.csv", comment="#")
