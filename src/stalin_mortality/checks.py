@@ -102,7 +102,7 @@ def census_totals(run, estimands=None) -> pd.DataFrame:
     for c in window.observed_censuses:
         expected, grouped = _expected(run, est, c)
         replicate = expected.sum(axis=(-2, -1)) * np.exp(
-            census.TOTAL_ERROR * rng.normal(size=expected.shape[0])
+            census.total_error(window) * rng.normal(size=expected.shape[0])
         )
         latent = grouped.sum(axis=(-2, -1))
         observed = float(np.asarray(run.inputs.census_observed[c.year]).sum())
@@ -151,7 +151,7 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
     deaths = est["deaths"].transpose("chain", "draw", "year").values.reshape(-1, len(window.years))
     pop = est["population"].transpose("chain", "draw", "date").values
     pop = pop.reshape(-1, pop.shape[-1])
-    err = registration.REGISTERED_ERROR
+    err = registration.error(window)
     for s in window.registration:
         if s.kind == "rates":
             mean_pop = 0.5 * (pop[:, 0] + pop[:, 1])
@@ -182,7 +182,7 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
         expected = archives.expected(params, inputs, window)
         for i, (cause, first, last, count, label) in enumerate(inputs.archival):
             rep = expected[:, i] * np.exp(
-                archives.ARCHIVAL_LOG_SD * rng.normal(size=expected.shape[0])
+                archives.error(window) * rng.normal(size=expected.shape[0])
             )
             years = str(first) if first == last else f"{first}-{last}"
             add("archival", f"{cause} {years}: {label[:60]}", count, rep)

@@ -50,7 +50,7 @@ def simulate_inputs(
     for c in window.observed_censuses:
         true = window.group_ages(out["population"][0, window.index(c.year)])
         counts[c.year] = census.simulate(truth, window, c, true, rng)
-    err = registration.REGISTERED_ERROR
+    err = registration.error(window)
     rates, events = {}, {}
     for series in window.registration:
         if series.kind == "rates":
@@ -71,7 +71,7 @@ def simulate_inputs(
     if inputs.archival:
         recorded = archives.expected(truth, inputs, window)
         for i, (cause, y0, y1, _, label) in enumerate(inputs.archival):
-            noise_ = np.exp(archives.ARCHIVAL_LOG_SD * rng.normal())
+            noise_ = np.exp(archives.error(window) * rng.normal())
             archival.append((cause, y0, y1, float(recorded[i] * noise_), label))
     return dataclasses.replace(
         inputs,

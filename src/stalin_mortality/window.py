@@ -62,6 +62,25 @@ class PriorDefault:
     source: str = ""
 
 
+#: The observation errors a window states (``[observation_errors.NAME]``), each a scale of
+#: an observation model beyond its completeness or coverage: name -> what it is.
+OBSERVATION_ERRORS = {
+    "census_total": "log-scale error of a census total beyond its coverage (tabulation)",
+    "registered": "relative error of registered births and deaths (rounding, tabulation)",
+    "archival": "log-scale error of an archival count beyond its completeness",
+}
+
+
+@dataclass(frozen=True)
+class ObservationError:
+    """A fixed scale of an observation model, stated in the window file with its reason."""
+
+    name: str
+    value: float
+    description: str
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class CauseSpec(_Years):
     """A cause of excess death.
@@ -227,6 +246,9 @@ class Window:
     #: Window-specific priors of the components (``[priors.NAME]``), each with its source:
     #: they replace the components' generic defaults for this window.
     priors: dict = field(default_factory=dict, compare=False)
+    #: Observation errors stated in the window (``OBSERVATION_ERRORS``); a component uses
+    #: its own default for one the window does not state.
+    observation_errors: dict = field(default_factory=dict, compare=False)
     text: str = field(default="", compare=False, repr=False)  # the file, saved with results
     path: str = ""
 
@@ -256,6 +278,14 @@ class Window:
     @property
     def cause_names(self) -> list[str]:
         return [c.name for c in self.causes]
+
+    def observation_error(self, name: str, default: float) -> float:
+        """The window's value of observation error ``name`` (``OBSERVATION_ERRORS``), or the
+        component's ``default`` when the window does not state it."""
+        if name not in OBSERVATION_ERRORS:
+            raise KeyError(name)
+        stated = self.observation_errors.get(name)
+        return default if stated is None else stated.value
 
     def cause(self, name: str) -> CauseSpec:
         for c in self.causes:
@@ -529,6 +559,19 @@ class _Parser:
             if not isinstance(table, dict):
                 self.fail(f"prior {pname}", "must be a [priors.NAME] table")
             priors[pname] = self.prior_table(table, f"prior {pname}", need_source=True)
+        errors = {}
+        for ename, table in self.get(r, "observation_errors", "window", dict, {}).items():
+            entry = f"observation error {ename}"
+            if ename not in OBSERVATION_ERRORS:
+                self.fail(entry, f"unknown; known: {', '.join(OBSERVATION_ERRORS)}")
+            if not isinstance(table, dict):
+                self.fail(entry, "must be a [observation_errors.NAME] table")
+            value = table.get("value")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                self.fail(entry, f"'value' must be a positive number, got {value!r}")
+            description = self.get(table, "description", entry, str)
+            source = self.get(table, "source", entry, str, "")
+            errors[ename] = ObservationError(ename, float(value), description.strip(), source)
         return Window(
             name=name,
             title=self.get(r, "title", "window", str),
@@ -545,6 +588,7 @@ class _Parser:
             registration=tuple(registration),
             archival=tuple(archival),
             priors=priors,
+            observation_errors=errors,
             text=text,
             path=self.where,
         )

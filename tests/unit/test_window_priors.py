@@ -9,6 +9,7 @@ from stalin_mortality import estimands
 from stalin_mortality.data import load_tables
 from stalin_mortality.model import account
 from stalin_mortality.model.components import account_parameters, prior_specs
+from stalin_mortality.window import window_from_text
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,42 @@ def test_famine_child_weight_gives_the_regional_share_under_ten(observations, wi
 
     assert 0.25 <= share_under_ten(p[cause.pattern_prior_name]) <= 0.31
     assert share_under_ten(np.zeros_like(p[cause.pattern_prior_name])) > 0.5
+
+
+def test_observation_errors_are_stated_in_the_window_with_known_sources(window, tables):
+    from stalin_mortality.model.components import archives, census, registration
+
+    keys = set(tables["sources.csv"]["key"])
+    assert set(window.observation_errors) == {"census_total", "registered", "archival"}
+    for name, e in window.observation_errors.items():
+        assert e.description, name
+        assert set(e.source.split()) <= keys, f"{name}: unknown source key(s)"
+    # the components read the window's values (equal to their defaults here)
+    assert census.total_error(window) == window.observation_errors["census_total"].value
+    assert registration.error(window) == window.observation_errors["registered"].value
+    assert archives.error(window) == window.observation_errors["archival"].value
+    # ... and a window that states another value changes the model's
+    text = window.text.replace(
+        "[observation_errors.archival]\nvalue = 0.1", "[observation_errors.archival]\nvalue = 0.2"
+    )
+    assert archives.error(window_from_text(text, "w.toml")) == 0.2
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "[observation_errors.archival]",
+            "[observation_errors.archive]",
+            "observation error archive: unknown",
+        ),
+        ("value = 0.1\n", "value = -0.1\n", "'value' must be a positive number"),
+    ],
+)
+def test_bad_observation_error_names_the_entry(window, old, new, message):
+    import re
+
+    from stalin_mortality.exceptions import WindowError
+
+    with pytest.raises(WindowError, match=re.escape(message)):
+        window_from_text(window.text.replace(old, new, 1), "w.toml")

@@ -1,6 +1,6 @@
 """Archival death counts, each series with its completeness <= 1.
 
-``log recorded ~ Normal(log(expected), ARCHIVAL_LOG_SD)``, where for a record over years
+``log recorded ~ Normal(log(expected), error(window))``, where for a record over years
 ``y`` of a cause's series::
 
     expected = sum_y ratio[y] * completeness * deaths[y] + stock[y] * h[y]
@@ -34,8 +34,16 @@ from . import baseline
 from .placement import declared
 
 NAME = "archives"
-#: Log-scale error of an archival count beyond completeness (rounding, tabulation).
+#: Log-scale error of an archival count beyond completeness (rounding, tabulation), unless
+#: the window states ``archival`` in its ``[observation_errors]``.
 ARCHIVAL_LOG_SD = 0.1
+
+
+def error(window: Window) -> float:
+    """The log-scale error of an archival count in ``window``."""
+    return window.observation_error("archival", ARCHIVAL_LOG_SD)
+
+
 #: Default completeness priors by cause: (alpha, beta, why).
 DEFAULTS = {
     "executions": (
@@ -170,6 +178,6 @@ def add(ctx) -> None:
             pm.Normal(
                 f"archival_{a.cause}",
                 mu=mu[idx],
-                sigma=ARCHIVAL_LOG_SD,
+                sigma=error(window),
                 observed=np.log([inputs.archival[i][3] for i in idx]),
             )

@@ -2,7 +2,7 @@
 
 The total and the composition are observed apart:
 
-- total: ``log sum(observed) ~ Normal(log(sum(expected)), TOTAL_ERROR)``, so the latent
+- total: ``log sum(observed) ~ Normal(log(sum(expected)), total_error(window))``, so the latent
   population is tied to the count through the coverage prior (who was missed), not through
   the age noise;
 - composition: ``clr(observed) ~ ZeroSumNormal(clr(expected), census_age_noise)`` by sex and
@@ -32,6 +32,12 @@ NAME = "census"
 #: and published totals differ by 0.05% (170,557,093 and 170,467,186); 0.2% is four times
 #: that.  The coverage prior carries the uncertainty of who was missed.
 TOTAL_ERROR = 0.002
+
+
+def total_error(window: Window) -> float:
+    """The log-scale error of a census total in ``window`` (its ``[observation_errors]``
+    ``census_total``, else :data:`TOTAL_ERROR`)."""
+    return window.observation_error("census_total", TOTAL_ERROR)
 
 
 def priors(window: Window) -> list[PriorSpec]:
@@ -155,11 +161,11 @@ def zero_sum_noise(noise, shape, rng) -> np.ndarray:
 
 def simulate(params: dict, window: Window, census, grouped, rng) -> np.ndarray:
     """A census count ``[sex, age group]`` drawn from the observation model: a total with
-    :data:`TOTAL_ERROR` around the expected total, shared out by a composition whose clr is
+    :func:`total_error` around the expected total, shared out by a composition whose clr is
     the expected one plus a zero-sum normal error with sd ``census_age_noise``."""
     exp_ = expected(params, window, census, grouped)
     z = zero_sum_noise(params["census_age_noise"], exp_.shape, rng)
-    total = exp_.sum() * np.exp(TOTAL_ERROR * rng.normal())
+    total = exp_.sum() * np.exp(total_error(window) * rng.normal())
     return total * shares_from_clr(clr(exp_) + z)
 
 
@@ -191,7 +197,7 @@ def add(ctx) -> None:
             pm.Normal(
                 f"census_{c.year}_total",
                 mu=pt.log(exp_.sum()),
-                sigma=TOTAL_ERROR,
+                sigma=total_error(window),
                 observed=np.log(observed.sum()),
             )
         if c.padding:

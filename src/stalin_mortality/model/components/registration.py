@@ -23,8 +23,16 @@ from ...priors import PriorSpec
 from ...window import Window
 
 NAME = "registration"
-#: Relative error of registered events (TsUNKhU rounded to 0.1 M; 1926 rates).
+#: Relative error of registered events, unless the window states ``registered`` in its
+#: ``[observation_errors]`` (the 1927-1939 window does, with its reason).
 REGISTERED_ERROR = 0.03
+
+
+def error(window: Window) -> float:
+    """The relative error of registered events in ``window``."""
+    return window.observation_error("registered", REGISTERED_ERROR)
+
+
 #: Default completeness priors: (kind, event) -> (alpha, beta, why).
 DEFAULTS = {
     ("rates", "birth"): (
@@ -105,7 +113,7 @@ def add(ctx) -> None:
                 pm.Normal(
                     f"registered_{event}_rate_{series.years[0]}",
                     mu=complete * flow / first_year_pop,
-                    sigma=REGISTERED_ERROR * observed,
+                    sigma=error(window) * observed,
                     observed=observed,
                 )
         else:
@@ -118,7 +126,7 @@ def add(ctx) -> None:
                 pm.Normal(
                     f"registered_{event}s{series.completeness_suffix}",
                     mu=pt.log(complete * flow[idx]),
-                    sigma=REGISTERED_ERROR,
+                    sigma=error(window),
                     observed=np.log([reg[y] for y in years]),
                     dims=f"registration_year{series.completeness_suffix}",
                 )
