@@ -51,15 +51,19 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
     """(quantity, draws by chain and draw, unit) of the headline table."""
     lo, hi = window.period
     rows = [
-        (f"excess deaths {lo}-{hi}: {c}", _period(ds, "excess_deaths", lo, hi, cause=c), "persons")
-        for c in window.cause_names
+        (
+            f"excess deaths {lo}-{hi}: {c.label}",
+            _period(ds, "excess_deaths", lo, hi, cause=c.name),
+            "persons",
+        )
+        for c in window.causes
     ]
     for c in window.causes:  # a cause counted on the ladder in some of its years only
         if c.ladder_years is not None:
             a, b = c.ladder_years
             rows.append(
                 (
-                    f"excess deaths {a}-{b}: {c.name} (on the ladder as {c.ladder_label})",
+                    f"excess deaths {a}-{b}: {c.ladder_label} (on the ladder)",
                     _period(ds, "excess_deaths", a, b, cause=c.name),
                     "persons",
                 )
@@ -134,20 +138,20 @@ def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
     lo_w, hi_w = window.period
     out = {SUMMARY_FILE: (*rows_table(headline), "Headline estimands")}
     rows = [
-        (f"{c}, {lo}-{hi}", _period(ds, "excess_deaths", lo, hi, cause=c), "persons")
-        for c in window.cause_names
+        (f"{c.label}, {lo}-{hi}", _period(ds, "excess_deaths", lo, hi, cause=c.name), "persons")
+        for c in window.causes
         for lo, hi in window.table_periods
     ]
     out["excess_deaths_by_cause_period"] = (*rows_table(rows), "Excess deaths by cause and period")
     rows = [
-        (f"{c.name}, {y}", ds["excess_deaths"].sel(cause=c.name, year=y), "persons")
+        (f"{c.label}, {y}", ds["excess_deaths"].sel(cause=c.name, year=y), "persons")
         for c in window.causes
         for y in c.year_list
     ]
     out["excess_deaths_by_cause_year"] = (*rows_table(rows), "Excess deaths by cause and year")
     rows = [
-        (f"{c}, {s}", ds["excess_deaths_by_sex"].sel(cause=c, sex=s), "persons")
-        for c in window.cause_names
+        (f"{c.label}, {s}", ds["excess_deaths_by_sex"].sel(cause=c.name, sex=s), "persons")
+        for c in window.causes
         for s in ("male", "female")
     ]
     out["excess_deaths_by_sex"] = (
@@ -156,11 +160,11 @@ def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
     )
     rows = [
         (
-            f"{c}, {s}, {g}",
-            ds["excess_deaths_by_age_group"].sel(cause=c, sex=s, age_group=g),
+            f"{c.label}, {s}, {g}",
+            ds["excess_deaths_by_age_group"].sel(cause=c.name, sex=s, age_group=g),
             "persons",
         )
-        for c in window.cause_names
+        for c in window.causes
         for s in ("male", "female")
         for g in window.age_group_labels
     ]

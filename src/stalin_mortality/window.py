@@ -677,4 +677,8 @@ class _Parser:
                     **estimated,
                 )
             )
+        labels = [c.label for c in out]
+        for c in out:
+            if labels.count(c.label) > 1:
+                self.fail(f"cause {c.name}", f"label '{c.label}' is another cause's too")
         return tuple(out)

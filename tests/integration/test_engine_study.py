@@ -119,7 +119,9 @@ def test_headline_estimands_are_consistent(quick_run):
     assert list(ladder) == ["1", "2", "3", "4", "5", "4r", "5r"]
     first = [ladder[r] for r in ("1", "2", "3", "4")]
     assert first == sorted(first) and ladder["4r"] >= ladder["4"]
-    famine = t.loc["excess deaths 1927-1938: famine_1930_34"]
+    famine = t.loc["excess deaths 1927-1938: famine-years hazard 1930-34"]
+    core = t.loc["excess deaths 1931-1933: famine 1931-33 (on the ladder)"]
+    assert core["median"] < famine["median"]
     assert 1e6 < famine["median"] < 20e6
     assert t.loc["1939 census padding (share)", "lower"] >= 0
     by_year = pd.read_csv(quick_run / "tables" / "excess_deaths_by_cause_year.csv")

@@ -28,4 +28,4 @@ def test_readme_api_snippet_runs(tmp_path, monkeypatch, capsys):
     assert again.scenario.name == "informed_1939"
     assert again.manifest["quick"]
     out = capsys.readouterr().out
-    assert "excess deaths 1927-1938: gulag" in out and "lower" in out
+    assert "excess deaths 1927-1938: Gulag" in out and "lower" in out
