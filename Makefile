@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.12 python3.13 python3.14 python3 \
              if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
              then command -v $$c; break; fi; done)
 
-.PHONY: install run test test-slow lint format bench clean check-python
+.PHONY: install run test test-slow lint format bench docs clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -42,8 +42,18 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests models benchmarks
 	$(VENV)/bin/ruff format src tests models benchmarks
 
+# The documentation site: warnings are errors; the tutorial notebook is executed (about two
+# quick fits). Output in docs/_build/html.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,docs]'
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m sphinx -W --keep-going -b html -q docs docs/_build/html
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py --cold
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache
+	rm -rf $(VENV) results .pytest_cache .ruff_cache docs/_build docs/generated docs/jupyter_execute
