@@ -310,33 +310,59 @@ def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window) -> pd.Da
     return rows
 
 
+def _claim_label(r) -> str:
+    """``Conquest 1968: 20 M, 1930s-1953`` (the author's first name, the figure, the period)."""
+    author = r.author.split(",")[0].split(" (")[0]
+    return f"{author} {int(r.year)}: {r.figure / 1e6:,.3g} M, {r.claim_period}"
+
+
 def plot_ladder(
     *, estimands: xr.Dataset, claims: pd.DataFrame, window, scenario: str = "default", ax=None
 ):
     """The definition ladder (posterior median and interval per rung) with the published
-    claims that name a rung placed against it."""
+    claims that name a rung placed against it, one row per claim under its rung (so no two
+    labels overlap), each with the model's interval over the claim's own years."""
     from .estimands import rung_labels
 
     data = ladder_data(estimands=estimands, claims=claims, window=window)
-    data = data[data["kind"] == "rung"]
+    data = data[data["kind"] == "rung"].reset_index(drop=True)
     rungs = list(data["rung"])
     labels = rung_labels(window)
-    fig, ax = _axes(ax, figsize=(7.5, 5.2))
-    ypos = np.arange(len(rungs))[::-1]
-    ax.hlines(
-        ypos, data["lower"], data["upper"], color="tab:blue", lw=6, alpha=0.6, label=INTERVAL_LABEL
-    )
-    ax.plot(data["median"], ypos, "o", color="tab:blue", label="posterior median")
     shown = claims[claims.estimand.str.startswith("ladder:")] if len(claims) else claims
+    by_rung = {r: [] for r in rungs}
+    for c in shown.itertuples():
+        rung = c.estimand.split(":")[1]
+        if rung in by_rung:
+            by_rung[rung].append(c)
+    # rows top to bottom: each rung, then its claims (largest figure first)
+    rows = []
+    for rung in rungs:
+        rows.append(("rung", rung, None))
+        rows += [("claim", rung, c) for c in sorted(by_rung[rung], key=lambda c: -c.figure)]
+    n = len(rows)
+    own = ax is None
+    fig, ax = _axes(ax, figsize=(9.0, max(4.5, 0.22 * n + 1.8)))
+    y = {i: n - 1 - i for i in range(n)}
+    rung_y = [y[i] for i, (kind, _, _) in enumerate(rows) if kind == "rung"]
+    ax.hlines(
+        rung_y,
+        data["lower"],
+        data["upper"],
+        color="tab:blue",
+        lw=6,
+        alpha=0.6,
+        label=INTERVAL_LABEL,
+    )
+    ax.plot(data["median"], rung_y, "o", color="tab:blue", label="posterior median")
     first_c = first_n = first_own = True
-    for r in shown.itertuples():
-        rung = r.estimand.split(":")[1]
-        if rung not in rungs:
+    for i, (kind, _, r) in enumerate(rows):
+        if kind == "rung":
+            if i:
+                ax.axhline(y[i] + 0.5, color="0.85", lw=0.6)
             continue
-        y = ypos[rungs.index(rung)] + 0.25
         # the model's interval over the claim's own years (the claim's overlap with the window)
         ax.hlines(
-            y,
+            y[i],
             r.model_lower,
             r.model_upper,
             color="0.4",
@@ -344,32 +370,36 @@ def plot_ladder(
             label="model, the claim's own years" if first_own else None,
         )
         first_own = False
-        kw = dict(color="tab:red", ms=6, ls="none")
+        kw = dict(color="tab:red", ms=5, ls="none")
         if r.comparable:
-            ax.plot(r.figure, y, "v", **kw, label="claim, same period" if first_c else None)
+            ax.plot(r.figure, y[i], "v", **kw, label="claim, same period" if first_c else None)
             first_c = False
         else:
-            label = "claim, longer period" if first_n else None
-            ax.plot(r.figure, y, "v", mfc="none", **kw, label=label)
+            label = "claim, longer period (not comparable)" if first_n else None
+            ax.plot(r.figure, y[i], "v", mfc="none", **kw, label=label)
             first_n = False
         ax.annotate(
-            r.author.split(",")[0].split(" (")[0],
-            (r.figure, y),
-            fontsize=6,
-            rotation=35,
-            xytext=(2, 3),
+            _claim_label(r),
+            xy=(1.0, y[i]),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
             textcoords="offset points",
-            color="tab:red",
+            fontsize=6.5,
+            va="center",
+            color="tab:red" if r.comparable else "0.35",
         )
-    ticks = [textwrap.fill(f"{r}. {labels[r]}", 28) for r in rungs]
-    ax.set_yticks(ypos, ticks, fontsize=8)
+    ticks = [textwrap.fill(f"{r}. {labels[r]}", 34) for r in rungs]
+    ax.set_yticks(rung_y, ticks, fontsize=7.5)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1e6:g}"))
     lo, hi = window.period
     ax.set_xlabel(f"Deaths (millions, log scale), {lo}-{hi}")
     ax.set_title(f"Definition ladder and published claims ({scenario} scenario)", fontsize=10)
-    ax.set_ylim(-0.5, len(rungs) - 0.2)
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.4, -0.13), ncol=2)
+    ax.set_ylim(-0.7, n - 0.3)
+    if own:  # below the axes, outside the data (constrained layout makes room)
+        fig.legend(fontsize=7, loc="outside lower center", ncol=3)
+    else:
+        ax.legend(fontsize=7, loc="best")
     return fig
 
 

@@ -370,3 +370,20 @@ def test_version_scenarios_and_default_folder_per_scenario(tmp_path, capsys, mon
     )
     assert cli.main(["run", "--scenario", "informed_1939", "--quick"]) == 130
     assert seen["out"] == Path("results") / "informed_1939"
+
+
+def test_ladder_claim_labels_never_overlap(quick_run):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    run = sm.load_run(quick_run)
+    fig = sm.plot_ladder(estimands=run.estimands(), claims=run.claims(), window=run.window)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.axes[0].texts if t.get_text()]
+    n_claims = int(run.claims().estimand.str.startswith("ladder:").sum())
+    assert len(texts) == n_claims > 10
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
