@@ -301,6 +301,8 @@ def scenario_table(directories: list[Path]) -> pd.DataFrame:
             "min_ess_bulk": diag["min_ess_bulk"],
             "min_ess_tail": diag["min_ess_tail"],
             "gate": "passed" if diag["passed"] else "FAILED",
+            "target_accept": manifest.get("sampler", {}).get("target_accept"),
+            "draws": manifest.get("sampler", {}).get("draws"),
         }
         for r in headline(Path(d)).itertuples(index=False):
             if r.quantity.startswith(SCENARIO_ROWS):
@@ -318,14 +320,19 @@ def scenario_markdown(table: pd.DataFrame) -> str:
         q.split(": ", 1)[1] if q.startswith("excess deaths") else q.split(" (")[0]
         for q in quantities
     ]
-    head = ["scenario", *short, "divergences", "max r_hat", "min ESS"]
+    head = ["scenario", *short, "divergences", "max r_hat", "min ESS", "target_accept"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.to_dict("records"):
-        cells = [r["scenario"] + (" (quick)" if r["quick"] else "")]
+        cells = [
+            r["scenario"]
+            + (" (quick)" if r["quick"] else "")
+            + ("" if r["gate"] == "passed" else " (failed gate)")
+        ]
         for q in quantities:
             m, lo, hi = (r.get(f"{q}: {k}", np.nan) for k in ("median", "lower", "upper"))
             cells.append(f"{m / 1e6:.2f} [{lo / 1e6:.2f}, {hi / 1e6:.2f}]")
         ess = min(r["min_ess_bulk"], r["min_ess_tail"])
         cells += [str(r["divergences"]), f"{r['max_rhat']:.3f}", f"{ess:.0f}"]
+        cells.append(str(r.get("target_accept", "")))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

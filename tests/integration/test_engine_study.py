@@ -387,3 +387,20 @@ def test_ladder_claim_labels_never_overlap(quick_run):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
+
+
+def test_scenario_table_reads_saved_runs_and_marks_them(quick_run, tmp_path, capsys):
+    """`scenario-table` skips a scenario already run and tabulates the saved folders: each
+    run's convergence, sampler settings and headline; quick runs marked."""
+    root = tmp_path / "scenarios"
+    shutil.copytree(quick_run, root / "default")
+    args = ["scenario-table", "--scenarios", "default", "--root", str(root), "--quick"]
+    assert cli.main(args) == 0
+    assert "default: already in" in capsys.readouterr().out
+    table = pd.read_csv(root / "scenario_table.csv")
+    row = table.iloc[0]
+    assert row.scenario == "default" and bool(row.quick) and row.target_accept == 0.95
+    assert any(c.startswith("ladder 4r ") and c.endswith(": median") for c in table.columns)
+    md = (root / "scenario_table.md").read_text()
+    assert "| default (quick)" in md and "target_accept" in md
+    assert "famine 1931-33 (on the ladder)" in md
