@@ -285,7 +285,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the power-scaling tables (about 40 s; default: written by full runs)",
     )
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar or progress lines (default: a bar on a terminal, lines otherwise)",
+    )
     r.set_defaults(func=_run)
     rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
     rep.add_argument("directory")
@@ -349,6 +353,10 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_FAILED_GATE, EXIT_INTERRUPTED = 0, 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from . import progress
+
+    quiet_before = progress.quiet()
+    progress.set_quiet(quiet_before or getattr(args, "quiet", False))
     try:
         import matplotlib
 
@@ -371,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        progress.set_quiet(quiet_before)  # --quiet holds for this command only
 
 
 def _crash_log() -> str:

@@ -6,7 +6,9 @@ explicit (PyMC 6 picks nutpie silently when it is installed).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import platform
 import signal
 import threading
@@ -21,6 +23,7 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from . import progress
 from .constants import DEFAULT_SEED
 from .exceptions import ConvergenceError, Interrupted, ResultsError
 
@@ -134,16 +137,19 @@ def fit(
         warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
         # FAST_COMPILE: the draws are numpy's either way; compiling the forward graph to C
         # took 13 s from a cold cache against 1.6 s (measured on the engine, docs/sampling.md)
-        prior = pm.sample_prior_predictive(
-            draws=config.prior_draws,
-            random_seed=prior_seed,
-            var_names=prior_var_names,
-            compile_kwargs={"mode": "FAST_COMPILE"},
-        )
+        progress.say(f"prior: {config.prior_draws} draws")
+        with _quiet_logger("pymc"):  # its "Sampling: [every variable]" line, not ours
+            prior = pm.sample_prior_predictive(
+                draws=config.prior_draws,
+                random_seed=prior_seed,
+                var_names=prior_var_names,
+                compile_kwargs={"mode": "FAST_COMPILE"},
+            )
         t1 = time.perf_counter()
         if config.nuts_sampler == "nutpie":
             post, draws_seconds = _sample_nutpie(model, config, post_seed)
         else:
+            progress.say(f"sampling with {config.nuts_sampler}")
             post = pm.sample(
                 draws=config.draws,
                 tune=config.tune,
@@ -151,13 +157,14 @@ def fit(
                 cores=config.cores,
                 nuts_sampler=config.nuts_sampler,
                 random_seed=post_seed,
-                progressbar=config.progressbar,
+                progressbar=progress.use_bar(config.progressbar),
                 target_accept=config.target_accept,
                 init="adapt_diag",
             )
             draws_seconds = None
     t2 = time.perf_counter()
     _check_complete(post, config)
+    progress.say(f"sampled in {t2 - t1:.0f} s")
     tree = post.copy()
     for group in ("prior", "prior_predictive"):
         if group in prior.children:
@@ -171,6 +178,18 @@ def fit(
         sampler=json.dumps(asdict(config)),
     )
     return tree
+
+
+@contextlib.contextmanager
+def _quiet_logger(name: str):
+    """Raise logger ``name`` to WARNING for the duration (its INFO lines are not ours)."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _check_complete(post, config: SamplerConfig) -> None:
@@ -193,11 +212,17 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int):
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
+    progress.say(f"compiling the model ({config.backend})")
     compiled = nutpie.compile_pymc_model(
         model,
         backend=config.backend,
         gradient_backend="jax" if config.backend == "jax" else "pytensor",
         **({"jitter_rvs": set()} if config.same_start else {}),
+    )
+    bar = progress.use_bar(config.progressbar)
+    progress.say(
+        f"sampling: {config.chains} chains x ({config.tune} tuning + {config.draws} draws), "
+        f"target_accept {config.target_accept}"
     )
     t0 = time.perf_counter()
     post = nutpie.sample(
@@ -208,7 +233,8 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int):
         cores=config.cores,
         seed=seed,
         target_accept=config.target_accept,
-        progress_bar=config.progressbar,
+        progress_bar=bar,
+        progress_callback=None if bar or progress.quiet() else progress.SamplingLines(),
         adaptation="low_rank" if config.low_rank_mass_matrix else "diag",
     )
     seconds = time.perf_counter() - t0

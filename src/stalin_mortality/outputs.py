@@ -198,11 +198,15 @@ def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
 def write_outputs(run, directory: Path) -> list[Path]:
     """All tables and figures of ``run`` into ``directory``, from its draws only."""
     directory = Path(directory)
+    from . import progress
+
     window, scenario = run.window, run.scenario.name
+    progress.say("estimands of every posterior and prior draw")
     post = run.estimands()
     prior = run.estimands("prior") if "prior" in run.tree.children else None
     paths = []
     status = report.run_status(run.manifest)
+    progress.say("tables")
     headline = headline_rows(post, window)
     prior_headline = headline_rows(prior, window) if prior is not None else None
     for stem, (table, units, title) in tables_for(post, window, headline).items():
@@ -230,6 +234,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
     if prior is not None:
         from .sensitivity import write_sensitivity
 
+        progress.say("identification report (power scaling on full runs)")
         # power scaling rebuilds the model and evaluates every draw (about 40 s): full runs
         paths += write_sensitivity(
             run,
@@ -275,6 +280,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
         status,
     )
 
+    progress.say("figures")
     figdir = directory / "figures"
     figures = [
         ("excess_deaths_by_cause_year", plots.plot_excess_by_year, {"estimands": post}),

@@ -27,5 +27,11 @@ def test_readme_api_snippet_runs(tmp_path, monkeypatch, capsys):
     again = namespace["again"]
     assert again.scenario.name == "informed_1939"
     assert again.manifest["quick"]
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "excess deaths 1927-1938: Gulag" in out and "lower" in out
+    # progress from Python (no terminal): a line at each phase, and PyMC's raw prior-draw
+    # line ("Sampling: [every variable]") is not shown
+    for phase in ("prior: ", "compiling the model", "sampling: ", "sampled in", "figures"):
+        assert phase in captured.err, phase
+    assert "Sampling: [" not in captured.err + out

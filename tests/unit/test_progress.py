@@ -1,0 +1,38 @@
+"""Progress lines: one per phase and one every few seconds while sampling; quiet silences."""
+
+from types import SimpleNamespace
+
+from stalin_mortality import progress
+
+
+def _chain(done, total=2500, divergences=0, tuning=True):
+    return SimpleNamespace(
+        finished_draws=done,
+        total_draws=total,
+        divergences=divergences,
+        tuning=tuning,
+        started=True,
+    )
+
+
+def test_sampling_lines_are_rate_limited_and_say_where_sampling_is(capsys):
+    lines = progress.SamplingLines(every=0.0)
+    lines([_chain(500), _chain(1500, divergences=2, tuning=False)])
+    err = capsys.readouterr().err
+    assert "sampling: 2000/5000 iterations (40%), 2 divergences, 1 chain(s) tuning" in err
+    slow = progress.SamplingLines(every=3600.0)
+    slow([_chain(10)])  # within the interval: nothing
+    assert capsys.readouterr().err == ""
+
+
+def test_quiet_silences_lines_and_the_bar(capsys):
+    try:
+        progress.set_quiet()
+        progress.say("phase")
+        assert capsys.readouterr().err == ""
+        assert not progress.use_bar(True)
+    finally:
+        progress.set_quiet(False)
+    progress.say("phase")
+    assert "phase" in capsys.readouterr().err
+    assert not progress.use_bar(False)
