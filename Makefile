@@ -37,6 +37,7 @@ test-slow: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests models benchmarks
 	$(VENV)/bin/ruff format --check src tests models benchmarks
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests models benchmarks

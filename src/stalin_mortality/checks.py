@@ -35,7 +35,7 @@ def _band(values: np.ndarray) -> tuple[float, float, float]:
     return lo, float(np.median(values)), hi
 
 
-def _expected(run, est, c) -> np.ndarray:
+def _expected(run, est, c) -> tuple[np.ndarray, np.ndarray]:
     """Expected census counts ``[sample, sex, age group]`` of census ``c``, draw by draw."""
     grouped = est["population_by_age_group"].sel(census=c.year)
     grouped = grouped.transpose("chain", "draw", "sex", "age_group").values

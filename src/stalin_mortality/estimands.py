@@ -67,7 +67,7 @@ def rung_terms(window: Window, rung: Rung) -> list[tuple[str, list[int] | None]]
     chosen = (
         regime if rung.tags is None else [c for c in regime if any(c.has(t) for t in rung.tags)]
     )
-    terms = []
+    terms: list[tuple[str, list[int] | None]] = []
     for c in chosen:
         if c.ladder_years is None:
             terms.append((c.name, None))
@@ -118,7 +118,9 @@ def rung_labels(window: Window) -> dict[str, str]:
     return out
 
 
-def parameter_draws(tree: xr.DataTree, window: Window, group: str = "posterior") -> dict:
+def parameter_draws(
+    tree: xr.DataTree, window: Window, group: str = "posterior"
+) -> tuple[dict[str, np.ndarray], tuple[int, int]]:
     """The account's free parameters (and the padding and coverage of padded censuses) as
     arrays with one leading sample dimension (chain-major), and the (chain, draw) shape."""
     ds = tree[group].to_dataset()
@@ -368,12 +370,12 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         return v.reshape(-1), f"excess deaths {cause}, {lo}-{hi}"
     if estimand == "famine_excess":
         # famine scholars count every excess death of the famine years (all causes)
-        v = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
-        return v.values.reshape(-1), f"all excess deaths (every cause), {lo}-{hi}"
+        total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
+        return total.values.reshape(-1), f"all excess deaths (every cause), {lo}-{hi}"
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
-        v = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
-        return v.values.reshape(-1), f"custodial deaths, {lo}-{hi}"
+        total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
+        return total.values.reshape(-1), f"custodial deaths, {lo}-{hi}"
     return None, None
 
 

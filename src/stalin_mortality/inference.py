@@ -255,7 +255,7 @@ def diagnose(
         ess_tail = az.ess(tree, var_names=var_names, method="tail")
 
     post = tree["posterior"].to_dataset()
-    names = var_names or list(post.data_vars)
+    names = var_names or [str(v) for v in post.data_vars]
     # elements that vary (a cause's excess outside its years is a constant 0: no r_hat)
     varying = {
         n: (post[n].max(("chain", "draw")) > post[n].min(("chain", "draw"))).values for n in names

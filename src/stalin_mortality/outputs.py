@@ -7,6 +7,7 @@ stated; every figure as PNG and PDF with a CSV of the plotted numbers.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 import xarray as xr
@@ -91,16 +92,22 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
     rows += [
         (f"true population 1 Jan {y}", ds["population"].sel(date=y), "persons") for y in censuses
     ]
-    for c in window.observed_censuses:
-        if c.padding and f"padding_{c.year}" in ds:
+    for census in window.observed_censuses:
+        if census.padding and f"padding_{census.year}" in ds:
             rows.append(
                 (
-                    f"{c.year} census padding (persons added)",
-                    ds[f"padding_{c.year}_persons"],
+                    f"{census.year} census padding (persons added)",
+                    ds[f"padding_{census.year}_persons"],
                     "persons",
                 )
             )
-            rows.append((f"{c.year} census padding (share)", ds[f"padding_{c.year}"], "percent"))
+            rows.append(
+                (
+                    f"{census.year} census padding (share)",
+                    ds[f"padding_{census.year}"],
+                    "percent",
+                )
+            )
     y0 = window.initial_census.year
     rows += [
         (f"{y0} census undercount (persons)", ds[f"undercount_{y0}"], "persons"),
@@ -216,7 +223,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
         paths += report.write_table(
             table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units, status
         )
-    if prior is not None:
+    if prior_headline is not None:
         prior_rows = {q: v for q, v, _ in prior_headline}
         rows = []
         for q, v, u in headline:
@@ -305,6 +312,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
     if "sample_stats" in run.tree.children and "energy" in run.tree["sample_stats"]:
         figures.append(("energy", plots.plot_energy, {"tree": run.tree}))
     for stem, fn, kwargs in figures:
+        fn = cast(Any, fn)
         fig = fn(**kwargs, window=window, scenario=scenario)
         data = getattr(plots, f"{fn.__name__[len('plot_') :]}_data")(**kwargs, window=window)
         paths += plots.save_figure(fig, figdir, stem, data, status)

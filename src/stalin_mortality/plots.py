@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -179,9 +180,10 @@ def _axes(ax, n: int = 1, vertical: bool = False, **subplots):
 def cause_colours(window) -> dict[str, str]:
     """A colour per cause: by its distinctive tag (famine, executions, war ...), else (and
     for a second cause of the same tag) the next colour of the palette."""
-    out, k = {}, 0
+    out: dict[str, str] = {}
+    k = 0
     for c in window.causes:
-        tag = next((t for t in c.tags if t in TAG_COLOURS and t != "custodial"), None)
+        tag = next((t for t in c.tags if t in TAG_COLOURS and t != "custodial"), "")
         colour = TAG_COLOURS.get(tag)
         if colour is None or colour in out.values():
             colour, k = PALETTE[k % len(PALETTE)], k + 1
@@ -195,7 +197,7 @@ def quantiles(da: xr.DataArray) -> np.ndarray:
     import arviz_stats as azs
 
     dims = [d for d in SAMPLE_DIMS if d in da.dims]
-    fn = {"eti": azs.eti, "hdi": azs.hdi}[INTERVAL_KIND]
+    fn: Any = {"eti": azs.eti, "hdi": azs.hdi}[INTERVAL_KIND]
     bounds = fn(da, prob=INTERVAL_PROB, dim=dims)
     med = da.median(dims)
     return np.stack(
@@ -227,7 +229,7 @@ def excess_by_year_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
     lost = quantiles(estimands["lost_births"])
     rows = []
     for j, y in enumerate(window.years):
-        row = {"year": int(y)}
+        row: dict[str, float] = {"year": int(y)}
         row |= {f"{c}_median": float(med.sel(cause=c, year=y)) for c in window.cause_names}
         row |= {
             "all_causes_lower": total[0, j],
@@ -329,13 +331,13 @@ def plot_ladder(
     rungs = list(data["rung"])
     labels = rung_labels(window)
     shown = claims[claims.estimand.str.startswith("ladder:")] if len(claims) else claims
-    by_rung = {r: [] for r in rungs}
+    by_rung: dict[str, list[Any]] = {r: [] for r in rungs}
     for c in shown.itertuples():
         rung = c.estimand.split(":")[1]
         if rung in by_rung:
             by_rung[rung].append(c)
     # rows top to bottom: each rung, then its claims (largest figure first)
-    rows = []
+    rows: list[tuple[str, str, Any]] = []
     for rung in rungs:
         rows.append(("rung", rung, None))
         rows += [("claim", rung, c) for c in sorted(by_rung[rung], key=lambda c: -c.figure)]
@@ -571,7 +573,10 @@ def diagnostics_data(*, tree: xr.DataTree, window) -> pd.DataFrame:
     for name in names:
         da = stats["r_hat"][name]
         for idx in np.ndindex(da.shape):
-            row = {"parameter": name, "element": ",".join(map(str, idx)) if idx else ""}
+            row: dict[str, Any] = {
+                "parameter": name,
+                "element": ",".join(map(str, idx)) if idx else "",
+            }
             row |= {k: float(v[name].values[idx]) for k, v in stats.items()}
             out.append(row)
     return pd.DataFrame(out)

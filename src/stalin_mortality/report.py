@@ -7,6 +7,7 @@ Every summary is computed draw by draw on the saved draws; the interval is the p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import arviz_stats as azs
 import numpy as np
@@ -28,7 +29,7 @@ def interval(values, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> 
     from ``arviz_stats``: ``values`` a DataArray with ``chain`` and ``draw`` (or any array,
     taken as one chain)."""
     da = values if isinstance(values, xr.DataArray) else _as_draws(values)
-    fn = {"eti": azs.eti, "hdi": azs.hdi}[kind]
+    fn: Any = {"eti": azs.eti, "hdi": azs.hdi}[kind]
     bounds = fn(da, prob=prob, dim=[d for d in ("chain", "draw", "sample") if d in da.dims])
     return float(bounds.sel(ci_bound="lower")), float(bounds.sel(ci_bound="upper"))
 

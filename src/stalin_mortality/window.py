@@ -17,6 +17,7 @@ import itertools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -352,7 +353,7 @@ class _Parser:
     def __init__(self, raw: dict, where: str):
         self.raw, self.where = raw, where
 
-    def fail(self, entry: str, problem: str):
+    def fail(self, entry: str, problem: str) -> NoReturn:
         raise WindowError(f"{self.where}: {entry}: {problem}")
 
     def get(self, table: dict, key: str, entry: str, kind=None, default=...):
@@ -374,7 +375,7 @@ class _Parser:
 
     def years(
         self, table: dict, entry: str, first: int, last: int, key="years", within="the window"
-    ):
+    ) -> tuple[int, int]:
         value = self.get(table, key, entry, list)
         if len(value) != 2 or not all(isinstance(v, int) for v in value) or value[0] > value[1]:
             self.fail(entry, f"'{key}' must be [first, last] years, got {value!r}")
@@ -478,11 +479,11 @@ class _Parser:
             self.fail("causes", "a window needs at least one cause of excess death")
         if len(set(names)) != len(names):
             self.fail("causes", "two causes share a name")
-        deviations = []
+        deviation_list: list[DeviationSpec] = []
         for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, [])):
             entry = f"fertility deviation {i + 1}"
             structure = self.choice(d, "structure", entry, DEVIATION_STRUCTURES, "iid")
-            deviations.append(
+            deviation_list.append(
                 DeviationSpec(
                     self.get(d, "name", entry, str),
                     self.years(d, entry, first, last),
@@ -490,8 +491,8 @@ class _Parser:
                     structure,
                 )
             )
-        deviations = tuple(deviations)
-        flows = []
+        deviations = tuple(deviation_list)
+        flows: list[FlowSpec] = []
         for i, f in enumerate(self.get(r, "flows", "window", list, [])):
             entry = f"flow {f.get('name', i + 1)}"
             kind = self.choice(f, "kind", entry, FLOW_KINDS)
@@ -503,7 +504,7 @@ class _Parser:
                     kind,
                 )
             )
-        registration = []
+        registration: list[RegistrationSpec] = []
         for i, s in enumerate(self.get(r, "registration", "window", list, [])):
             entry = f"registration series {i + 1}"
             kind = self.choice(s, "kind", entry, REGISTRATION_KINDS)
@@ -520,7 +521,7 @@ class _Parser:
             default_suffix = f"_{yrs[0]}_{str(yrs[1])[2:]}" if yrs[0] != yrs[1] else f"_{yrs[0]}"
             suffix = self.get(s, "completeness_suffix", entry, str, default_suffix)
             registration.append(RegistrationSpec(kind, yrs, suffix))
-        archival = []
+        archival: list[ArchivalSpec] = []
         for i, a in enumerate(self.get(r, "archival", "window", list, [])):
             entry = f"archival series {i + 1}"
             cause = self.get(a, "cause", entry, str)
@@ -533,7 +534,7 @@ class _Parser:
             if any(x.cause == cause for x in archival):
                 self.fail(entry, f"a second series for cause '{cause}': one series per cause")
             spec = next(c for c in causes if c.name == cause)
-            ratios = []
+            ratios: list[RatioSpec] = []
             for j, t in enumerate(self.get(a, "ratios", entry, list, [])):
                 sub = f"{entry}, ratio {j + 1}"
                 rname = self.get(t, "name", sub, str)

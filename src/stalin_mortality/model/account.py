@@ -63,24 +63,25 @@ class Inputs:
 
     @classmethod
     def from_dataset(cls, ds: xr.Dataset) -> Inputs:
+        names = [str(k) for k in ds.data_vars]
         census = {
             int(k.rsplit("_", 1)[1]): ds[k].values
-            for k in ds.data_vars
+            for k in names
             if k.startswith("census_observed_")
         }
         rates = {
             k[len("registered_") : -len("_rate")]: float(ds[k])
-            for k in ds.data_vars
+            for k in names
             if k.startswith("registered_") and k.endswith("_rate")
         }
         events = {
             k[len("registered_") :]: _series_of(ds[k])
-            for k in ds.data_vars
+            for k in names
             if k.startswith("registered_") and not k.endswith("_rate")
         }
         stock = {
             k[len("custodial_stock_") :]: _series_of(ds[k])
-            for k in ds.data_vars
+            for k in names
             if k.startswith("custodial_stock_")
         }
         archival = []

@@ -31,6 +31,7 @@ tests and estimands can check it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -113,17 +114,17 @@ class YearFlows:
     """Everything that happens in one projection year (arrays ``[..., sex, age]`` unless
     said otherwise; ``None`` where a component is absent)."""
 
-    start: object  # population on 1 Jan t
-    end: object  # population on 1 Jan t+1
-    births: object  # [...], both sexes
-    births_by_sex: object  # [..., sex]
-    baseline_deaths: object  # deaths at baseline hazards, by age at the start of the year
-    baseline_infant_deaths: object  # [..., sex], deaths of the year's births at baseline
-    hazard_deaths: object  # all hazard causes, by age at the start of the year
-    hazard_infant_deaths: object  # [..., sex]
-    cause_deaths: object  # [..., cause, sex, age] (only with ``detail``)
-    cause_total: object  # [...] deaths of the count and proportional causes together
-    migration: object  # [..., sex, age], net, by age at the start of the year
+    start: Any  # population on 1 Jan t
+    end: Any  # population on 1 Jan t+1
+    births: Any  # [...], both sexes
+    births_by_sex: Any  # [..., sex]
+    baseline_deaths: Any  # deaths at baseline hazards, by age at the start of the year
+    baseline_infant_deaths: Any  # [..., sex], deaths of the year's births at baseline
+    hazard_deaths: Any  # all hazard causes, by age at the start of the year
+    hazard_infant_deaths: Any  # [..., sex]
+    cause_deaths: Any  # [..., cause, sex, age] (only with ``detail``)
+    cause_total: Any  # [...] deaths of the count and proportional causes together
+    migration: Any  # [..., sex, age], net, by age at the start of the year
 
 
 def project_year(

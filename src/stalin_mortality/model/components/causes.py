@@ -35,6 +35,7 @@ def priors(window: Window) -> list[PriorSpec]:
     for c in window.hazard_causes:
         if c.estimated_pattern:
             p = c.pattern_prior
+            assert p is not None  # an estimated pattern always has its prior (window.py)
             specs.append(
                 PriorSpec(
                     c.pattern_prior_name,
@@ -97,7 +98,7 @@ def hazard_weights(params: dict, window: Window, xp):
 
 def patterns(window: Window) -> np.ndarray | None:
     causes = window.patterned_causes
-    return np.stack([c.pattern for c in causes]) if causes else None
+    return np.stack([np.asarray(c.pattern) for c in causes]) if causes else None
 
 
 def by_year(params: dict, window: Window, causes, xp):
