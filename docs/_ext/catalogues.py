@@ -120,12 +120,32 @@ def provenance_page() -> str:
     return "\n".join(out) + "\n"
 
 
+def figures_page() -> str:
+    from stalin_mortality.outputs import DIAGNOSTIC_FIGURES, FIGURE_CAPTIONS
+
+    out = [
+        "# Figures of a run",
+        "",
+        "Every run writes these figures into `figures/` (the sampler's own checks into",
+        "`figures/diagnostics/`), each as PNG and PDF with the plotted numbers in a CSV whose",
+        "`.csv-metadata.json` sidecar holds the caption below. A quick or failed-gate run is",
+        "stamped \"not a result\" across every figure. Generated from",
+        "`stalin_mortality.outputs.FIGURE_CAPTIONS`.",
+        "",
+    ]
+    for stem, caption in FIGURE_CAPTIONS.items():
+        where = f"figures/diagnostics/{stem}" if stem in DIAGNOSTIC_FIGURES else f"figures/{stem}"
+        out += [f"## `{where}`", "", caption, ""]
+    return "\n".join(out) + "\n"
+
+
 def generate(app=None) -> None:
     OUT.mkdir(exist_ok=True)
     for name, page in (
         ("priors", priors_page),
         ("scenarios", scenarios_page),
         ("provenance", provenance_page),
+        ("figures", figures_page),
     ):
         text = page()
         path = OUT / f"{name}.md"

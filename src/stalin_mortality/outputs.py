@@ -25,6 +25,36 @@ CLAIMS_NOTE = (
 )
 
 
+#: Plain-language caption of each figure of a run (in its CSV's metadata and the docs).
+FIGURE_CAPTIONS = {
+    "excess_deaths_by_cause_year": "Excess deaths by cause and year (posterior medians, "
+    "stacked, with the 90% credible interval of all causes together), and lost births by "
+    "year (median and interval), in millions of persons.",
+    "ladder_claims": "The ladder of definitions: each rung's posterior median and 90% "
+    "credible interval over the window, and under it each published claim that names the "
+    "rung (a triangle at the claimed figure; hollow when the claim's period runs past the "
+    "window) with the model's interval over the claim's own years (grey line). Millions of "
+    "deaths, log scale.",
+    "population_vs_census": "The true (latent) population by sex and five-year age group on "
+    "each census date (posterior median and 90% credible interval) against the census count, "
+    "in persons.",
+    "tfr": "Total fertility rate (births per woman) by year: posterior median and 90% "
+    "credible interval, and the baseline the crises are measured against.",
+    "prior_vs_posterior": "Each headline's prior (what the assumptions alone say) against "
+    "its posterior (after the data): how far the data moved it.",
+    "census_residuals": "Census composition residuals by birth cohort: observed minus "
+    "expected share (centred log ratio) by sex and age group; a cohort off in both censuses "
+    "points to age misreporting or a misfit of the model.",
+    "series_checks": "Each registered and archival observation against the range the "
+    "fitted model reproduces it in (posterior predictive check).",
+    "diagnostics": "Sampler diagnostics (rank ECDF of key parameters by chain): for checking "
+    "convergence, not a finding.",
+    "energy": "Sampler diagnostics (energy of the Hamiltonian sampler): for checking the "
+    "sampler, not a finding.",
+}
+#: Figures that check the sampler, written apart from the findings (``figures/diagnostics``).
+DIAGNOSTIC_FIGURES = ("diagnostics", "energy")
+
 #: Column descriptions of ``tables/claims.csv``.
 CLAIMS_COLUMNS = {
     "claim": "the claim's key in data/published_claims.csv",
@@ -315,7 +345,8 @@ def write_outputs(run, directory: Path) -> list[Path]:
         fn = cast(Any, fn)
         fig = fn(**kwargs, window=window, scenario=scenario)
         data = getattr(plots, f"{fn.__name__[len('plot_') :]}_data")(**kwargs, window=window)
-        paths += plots.save_figure(fig, figdir, stem, data, status)
+        where = figdir / "diagnostics" if stem in DIAGNOSTIC_FIGURES else figdir
+        paths += plots.save_figure(fig, where, stem, data, status, FIGURE_CAPTIONS.get(stem, ""))
     return paths
 
 

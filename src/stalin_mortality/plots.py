@@ -118,10 +118,18 @@ def plot_shortfall(
 
 
 def save_figure(
-    fig, directory: Path, stem: str, data: pd.DataFrame, status: str | None = None
+    fig,
+    directory: Path,
+    stem: str,
+    data: pd.DataFrame,
+    status: str | None = None,
+    caption: str = "",
 ) -> list[Path]:
-    """PNG and PDF of ``fig``, and the plotted numbers as CSV; ``status`` (a quick or
-    failed run: ``report.run_status``) is stamped across the figure and kept in the CSV."""
+    """PNG and PDF of ``fig``, and the plotted numbers as CSV with its caption in a
+    ``.csv-metadata.json`` sidecar; ``status`` (a quick or failed run:
+    ``report.run_status``) is stamped across the figure and kept in the CSV."""
+    from .report import write_csv_with_metadata
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     if status:
@@ -139,10 +147,11 @@ def save_figure(
             zorder=1000,
         )
         data = data.assign(run_status=status)
-    paths = [directory / f"{stem}.png", directory / f"{stem}.pdf", directory / f"{stem}.csv"]
+    paths = [directory / f"{stem}.png", directory / f"{stem}.pdf"]
     fig.savefig(paths[0], dpi=200)
     fig.savefig(paths[1], metadata={"CreationDate": None})
-    data.to_csv(paths[2], index=False, float_format="%.6g")
+    title = f"{status}. {caption}" if status else caption
+    paths += write_csv_with_metadata(data, directory / f"{stem}.csv", title, status=status)
     plt.close(fig)
     return paths
 

@@ -87,7 +87,37 @@ def identification(posterior, prior) -> dict:
     return {"sd_ratio": ratio, "identified_by": label}
 
 
-def _fmt(x: float, unit: str) -> str:
+def positional(x) -> str:
+    """A number with 7 significant digits and never an exponent (``7608012``, ``0.01563``);
+    empty for a missing value: what every CSV of a run writes."""
+    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+        return ""
+    return np.format_float_positional(
+        float(x), precision=7, unique=False, fractional=False, trim="-"
+    )
+
+
+def _csv_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its float columns written positionally (no scientific notation)."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype.kind == "f":
+            out[col] = [positional(x) for x in out[col]]
+    return out
+
+
+#: A row of persons is shown in thousands when its largest value is below this.
+THOUSANDS_BELOW = 100_000
+
+
+def _in_thousands(row: pd.Series) -> bool:
+    values = [abs(row[c]) for c in ("mean", "median", "lower", "upper") if c in row]
+    return bool(values) and max(values) < THOUSANDS_BELOW
+
+
+def _fmt(x: float, unit: str, thousands: bool = False) -> str:
+    if unit == "persons" and thousands:
+        return f"{x / 1e3:,.1f}"
     if unit == "persons":
         return f"{x / 1e6:,.2f}"
     if unit == "per_1000":
@@ -133,7 +163,7 @@ def write_csv_with_metadata(
     import json
 
     path = Path(path)
-    table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    _csv_frame(table).to_csv(path, index=False, lineterminator="\n")
     meta = {
         "url": path.name,
         "title": title,
@@ -190,10 +220,19 @@ def write_table(
         "years": "years",
         "": "",
     }
-    shown["unit"] = [unit_label[units.get(q, "")] for q in shown.quantity]
+    # small counts of persons (a cause's deaths in a year) in thousands, not "0.00" million
+    small = [
+        units.get(q, "") == "persons" and _in_thousands(r)
+        for q, r in zip(table.quantity, table.to_dict("records"), strict=True)
+    ]
+    shown["unit"] = [
+        "thousands" if s else unit_label[units.get(q, "")]
+        for q, s in zip(shown.quantity, small, strict=True)
+    ]
     for col in ("mean", "median", "lower", "upper"):
         shown[col] = [
-            _fmt(x, units.get(q, "")) for x, q in zip(table[col], table.quantity, strict=True)
+            _fmt(x, units.get(q, ""), s)
+            for x, q, s in zip(table[col], table.quantity, small, strict=True)
         ]
     extra = [c for c in IDENTIFICATION_COLUMNS if c in table]
     if "sd_ratio" in extra:

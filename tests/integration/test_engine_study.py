@@ -2,6 +2,7 @@
 reports, comparison, and every way of failing safely."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -90,19 +91,28 @@ def test_quick_run_writes_every_table_and_figure(quick_run):
     summary = pd.read_csv(quick_run / "tables" / "summary.csv")
     assert summary.columns[:2].tolist() == ["quantity", "unit"]
     assert summary.set_index("quantity").loc["lost births 1927-1938", "unit"] == "persons"
-    for csv in (quick_run / "figures").glob("*.csv"):
+    # no scientific notation in any CSV; small counts in thousands in the Markdown
+    for csv in (quick_run / "tables").glob("*.csv"):
+        assert not re.search(r"\d[eE][+-]\d", csv.read_text()), csv.name
+    by_year = (quick_run / "tables" / "excess_deaths_by_cause_year.md").read_text()
+    assert re.search(r"\| executions, 1935 \| thousands \| [\d.]+ \|", by_year)
+    for csv in (quick_run / "figures").rglob("*.csv"):
         assert pd.read_csv(csv)["run_status"].str.startswith("QUICK RUN").all(), csv.name
+        meta = json.loads(csv.with_name(csv.name + "-metadata.json").read_text())
+        assert len(meta["title"]) > 60, csv.name  # a plain-language caption
     for stem in (
         "excess_deaths_by_cause_year",
         "ladder_claims",
         "population_vs_census",
         "tfr",
         "prior_vs_posterior",
-        "diagnostics",
-        "energy",
+        "diagnostics/diagnostics",
+        "diagnostics/energy",
     ):
         for ext in ("png", "pdf", "csv"):
             assert (quick_run / "figures" / f"{stem}.{ext}").exists(), (stem, ext)
+    # the sampler's diagnostics apart from the findings
+    assert not (quick_run / "figures" / "energy.png").exists()
     assert (quick_run / "tables" / "claims.csv").exists()
     manifest = json.loads((quick_run / "manifest.json").read_text())
     assert manifest["study"] == "engine" and manifest["window"] == "1927_1939"
