@@ -45,7 +45,7 @@ def priors_page() -> str:
         out.append(
             _table(
                 rows,
-                ["name", "component", "distribution", "units", "support", "length",
+                ["name", "label", "component", "distribution", "units", "support", "length",
                  "source", "description"],
             )
         )

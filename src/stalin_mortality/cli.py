@@ -254,11 +254,24 @@ def parser() -> argparse.ArgumentParser:
         choices=studies.STUDIES,
         help="engine (a window of the cohort-component account) or shortfall_1937",
     )
-    r.add_argument("--window", default=DEFAULT_WINDOW, help="window name (models/windows/) or path")
-    r.add_argument("--scenario", default="default", help="scenario name or path to a .toml file")
+    r.add_argument(
+        "--window",
+        default=DEFAULT_WINDOW,
+        help="window name (models/windows/) or path (default %(default)s)",
+    )
+    r.add_argument(
+        "--scenario",
+        default="default",
+        help="scenario name or path to a .toml file (default %(default)s)",
+    )
     r.add_argument("--out", help="results folder (default: results/<scenario name>)")
     r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
-    r.add_argument("--sampler", default="nutpie", choices=["nutpie", "pymc"])
+    r.add_argument(
+        "--sampler",
+        default="nutpie",
+        choices=["nutpie", "pymc"],
+        help="NUTS implementation (default %(default)s; docs/sampling.md)",
+    )
     r.add_argument(
         "--backend",
         choices=["numba", "jax"],
@@ -279,7 +292,12 @@ def parser() -> argparse.ArgumentParser:
         help="NUTS target acceptance (default 0.98; 0.95 with --quick)",
     )
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
-    r.add_argument("--allow-bad-diagnostics", action="store_true")
+    r.add_argument(
+        "--allow-bad-diagnostics",
+        action="store_true",
+        help="exit 0 when the convergence gate fails (default: exit 3); the run is still "
+        "marked as failed in every output",
+    )
     r.add_argument(
         "--no-power-scaling",
         action="store_true",
@@ -292,7 +310,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_run)
     rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
-    rep.add_argument("directory")
+    rep.add_argument("directory", help="a results folder written by `run`")
     rep.set_defaults(func=_report)
     cmp = sub.add_parser("compare", help="the same estimands across saved runs, side by side")
     cmp.add_argument("directories", nargs="+", help="results folders (two or more)")
@@ -304,7 +322,7 @@ def parser() -> argparse.ArgumentParser:
         help="identification report of a results folder: prior vs posterior of every "
         "headline, and power-scaling sensitivity (arviz_stats.psense_summary)",
     )
-    sen.add_argument("directory")
+    sen.add_argument("directory", help="a results folder written by `run`")
     sen.add_argument(
         "--no-power-scaling", action="store_true", help="the prior-vs-posterior table only"
     )
@@ -326,7 +344,9 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--force", action="store_true", help="run scenarios already there again")
     st.set_defaults(func=_scenario_table)
     c = sub.add_parser("check", help="validate data and a scenario only")
-    c.add_argument("--scenario", default="default")
+    c.add_argument(
+        "--scenario", default="default", help="scenario name or path (default %(default)s)"
+    )
     c.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
     c.add_argument(
         "--register",

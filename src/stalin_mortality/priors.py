@@ -41,6 +41,49 @@ UNIT_DISTRIBUTIONS = {"Beta", "Kumaraswamy"}
 BOUNDED = {"TruncatedNormal", "Uniform"}
 
 
+#: Display labels of the priors a reader meets in tables (the rest: the name, spaced).
+PRIOR_LABELS = {
+    "mortality_level": "baseline mortality level (Brass alpha), 1927",
+    "mortality_slope": "baseline mortality slope (Brass beta)",
+    "mortality_trend": "baseline mortality trend, per year",
+    "tfr_1927": "baseline total fertility, 1927",
+    "tfr_trend": "baseline fertility trend, per year",
+    "sex_ratio_at_birth": "sex ratio at birth",
+    "fertility_deviation": "fertility's yearly deviation from its trend",
+    "famine_intensity": "famine-years hazard: yearly intensity",
+    "census_age_noise": "census age-composition error",
+    "child_coverage": "census coverage of children 0-4 (relative)",
+    "padding_1939": "padding of the 1939 census",
+    "sentence_ratio_1930_36": "death sentences per execution, 1930-36",
+    "sentence_ratio_1937_38": "death sentences per execution, 1937-38",
+    "gulag_series_share_1930_34": "Gulag series' share of Gulag deaths, 1930-34",
+    "archival_completeness_gulag": "completeness of the Gulag's death records",
+    "archival_completeness_dekulakisation": "completeness of the settlers' death records",
+    "birth_registration_completeness": "birth registration completeness, 1926",
+    "death_registration_completeness": "death registration completeness, 1926",
+    "birth_registration_completeness_1931_33": "birth registration completeness, 1931-33",
+    "death_registration_completeness_1931_33": "death registration completeness, 1931-33",
+}
+
+
+def prior_label(name: str) -> str:
+    """A prior's display label: ``PRIOR_LABELS``, or for the families named by pattern
+    (``coverage_1937``, ``excess_gulag``, ``undercount_...``) a label built from the name."""
+    if name in PRIOR_LABELS:
+        return PRIOR_LABELS[name]
+    for prefix, text in (
+        ("coverage_", "census coverage of ages 5+, "),
+        ("excess_", "excess deaths a year: "),
+        ("undercount_", "undercount of the initial census, "),
+        ("emigration_", "net emigration, "),
+    ):
+        if name.startswith(prefix):
+            return text + name[len(prefix) :].replace("_", " ")
+    if name.endswith("_age_pattern"):
+        return f"age-sex pattern of {name[: -len('_age_pattern')].replace('_', ' ')}"
+    return name.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class PriorSpec:
     """A prior a component owns (see the module docstring)."""
@@ -68,6 +111,7 @@ class PriorSpec:
         )
         return {
             "name": self.name,
+            "label": prior_label(self.name),
             "component": self.component,
             "distribution": f"{self.distribution}({params})",
             "support": self.support,

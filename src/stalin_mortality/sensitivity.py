@@ -27,6 +27,7 @@ import xarray as xr
 
 from . import report
 from .outputs import headline_rows
+from .priors import prior_label
 
 #: The prior-sensitivity threshold of ``arviz_stats.psense_summary`` (its default).
 THRESHOLD = 0.05
@@ -100,6 +101,7 @@ def parameter_table(run) -> pd.DataFrame:
             rows.append(
                 {
                     "parameter": label,
+                    "label": prior_label(name),
                     "posterior_mean": float(np.mean(pv)),
                     "prior_mean": float(np.mean(qv)),
                     **report.identification(pv, qv),

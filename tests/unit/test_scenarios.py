@@ -155,3 +155,18 @@ def test_excluding_a_census_the_window_does_not_observe(tmp_path, observations, 
     sc = load_scenario(_write(tmp_path, '[observations]\nexclude = ["census_1959"]\n'))
     with pytest.raises(ScenarioError, match="census_1959, not an observed census"):
         sm.build_model(observations, window, sc)
+
+
+def test_every_cli_option_has_help():
+    """Every option and argument of every command says what it is (`--help` is the manual)."""
+    import argparse
+
+    from stalin_mortality import cli
+
+    parser = cli.parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help, f"{name} {action.option_strings or action.dest}: no help"

@@ -134,3 +134,13 @@ def test_bad_observation_error_names_the_entry(window, old, new, message):
 
     with pytest.raises(WindowError, match=re.escape(message)):
         window_from_text(window.text.replace(old, new, 1), "w.toml")
+
+
+def test_every_prior_has_a_display_label(specs):
+    from stalin_mortality.priors import prior_label
+
+    for name in specs:
+        label = prior_label(name)
+        assert label and "_" not in label, name
+    assert prior_label("coverage_1937") == "census coverage of ages 5+, 1937"
+    assert prior_label("excess_gulag") == "excess deaths a year: gulag"
