@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .constants import INTERVAL_KIND, INTERVAL_LABEL, INTERVAL_PROB
 
@@ -257,14 +257,39 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
     total) above lost births by year; ``ax``: two axes, or None."""
     data = excess_by_year_data(estimands=estimands, window=window)
     fig, (ax1, ax2) = _axes(
-        ax, 2, vertical=True, figsize=(7.0, 6.4), sharex=True, height_ratios=[2, 1]
+        ax, 2, vertical=True, figsize=(8.6, 6.4), sharex=True, height_ratios=[2, 1]
     )
     years = data["year"].to_numpy()
     colours = cause_colours(window)
     bottom = np.zeros(len(years))
     for c in window.causes:
         values = data[f"{c.name}_median"].to_numpy()
-        ax1.bar(years, values, bottom=bottom, color=colours[c.name], label=c.label, width=0.8)
+        if c.ladder_years is None:
+            ax1.bar(years, values, bottom=bottom, color=colours[c.name], label=c.label, width=0.8)
+        else:  # on the ladder in its core years; hatched and pale where not attributed
+            lo, hi = c.ladder_years
+            core = (years >= lo) & (years <= hi)
+            ax1.bar(
+                years[core],
+                values[core],
+                bottom=bottom[core],
+                color=colours[c.name],
+                label=c.ladder_label or c.label,
+                width=0.8,
+            )
+            from .estimands import margin_label
+
+            ax1.bar(
+                years[~core],
+                values[~core],
+                bottom=bottom[~core],
+                color=colours[c.name],
+                alpha=0.35,
+                hatch="///",
+                edgecolor="white",
+                label=margin_label(c),
+                width=0.8,
+            )
         bottom += values
     total = data[["all_causes_lower", "all_causes_median", "all_causes_upper"]].to_numpy().T
     _interval_bars(ax1, years, total, f"all causes: {INTERVAL_LABEL}")
@@ -273,7 +298,8 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
     ax1.set_title(
         f"Excess deaths by cause and year (posterior medians; {scenario} scenario)", fontsize=10
     )
-    ax1.legend(fontsize=8, ncol=2, loc="upper left")
+    # beside the axes, never over the bars or their intervals
+    ax1.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     lost = data[["lost_births_lower", "lost_births_median", "lost_births_upper"]].to_numpy().T
     ax2.bar(years, lost[1], color="tab:blue", width=0.8, label="posterior median")
     _interval_bars(ax2, years, lost, INTERVAL_LABEL)
@@ -283,7 +309,7 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
     ax2.set_xlabel("Year")
     ax2.set_xticks(years)
     ax2.tick_params(axis="x", labelrotation=45)
-    ax2.legend(fontsize=8, loc="upper left")
+    ax2.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
 
 
@@ -598,6 +624,13 @@ def plot_diagnostics(*, tree: xr.DataTree, window, scenario: str = "default"):
 
     pc = azp.plot_rank(tree, var_names=_diagnostic_vars(tree, window), backend="matplotlib")
     fig = pc.viz["figure"].item()
+    # one-line, smaller panel titles and a layout that keeps them off the tick labels
+    for axis in fig.axes:
+        axis.set_title(" ".join(axis.get_title().split()), fontsize=8)
+        axis.tick_params(labelsize=7)
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height * 1.25)
+    fig.set_layout_engine("constrained")
     fig.suptitle(f"Rank ECDF by chain, key parameters ({scenario} scenario)", fontsize=9)
     return fig
 
@@ -615,6 +648,9 @@ def plot_energy(*, tree: xr.DataTree, window, scenario: str = "default"):
     import arviz_plots as azp
 
     fig = azp.plot_energy(tree, backend="matplotlib").viz["figure"].item()
+    for axis in fig.axes:  # chains are whole numbers
+        if axis.get_ylabel().lower() == "chain":
+            axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.suptitle(f"Energy ({scenario} scenario)", fontsize=9)
     return fig
 
@@ -637,7 +673,8 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
     same cohorts in two censuses is a misfit of the account, not of one census.  The grey
     band is the census noise's 90% band."""
     data = census_residuals_data(run=run, window=window)
-    fig, axes = _axes(ax, n=2, figsize=(9.0, 3.8), sharey=True)
+    own = ax is None
+    fig, axes = _axes(ax, n=2, figsize=(9.0, 4.2), sharey=True)
     years = sorted(data.census.unique())
     colours = {y: f"C{i}" for i, y in enumerate(years)}
     for axis, sex in zip(axes, ("male", "female"), strict=True):
@@ -666,7 +703,11 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
         axis.set_title(sex, fontsize=9)
         axis.set_xlabel("birth cohort (years)")
     axes[0].set_ylabel("log(observed / expected share), centred, %")
-    axes[0].legend(fontsize=7, loc="lower left")
+    if own:  # below the panels, off the data
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=7, loc="outside lower center", ncol=3)
+    else:
+        axes[0].legend(fontsize=7, loc="best")
     fig.suptitle(f"Census residuals by cohort ({scenario} scenario)", fontsize=10)
     return fig
 
@@ -683,7 +724,8 @@ def plot_series_checks(*, run, window, scenario: str = "default", ax=None):
     """Each registered or archival observation divided by its replicates' median, with the
     replicates' interval: a point outside its bar is a misfit."""
     data = series_checks_data(run=run, window=window)
-    fig, ax = _axes(ax, figsize=(7.5, 0.8 + 0.28 * len(data)))
+    own = ax is None
+    fig, ax = _axes(ax, figsize=(7.5, 1.2 + 0.28 * len(data)))
     y = np.arange(len(data))[::-1]
     med = data.replicate_median.values
     ax.hlines(
@@ -707,7 +749,10 @@ def plot_series_checks(*, run, window, scenario: str = "default", ax=None):
     )
     ax.set_xlabel("observed / median replicate")
     ax.set_title(
-        f"Registered and archival series: posterior predictive check ({scenario})", fontsize=10
+        f"Registered and archival series against replicates ({scenario} scenario)", fontsize=9
     )
-    ax.legend(fontsize=7, loc="lower right")
+    if own:  # below the axes, off the data
+        fig.legend(fontsize=7, loc="outside lower center", ncol=2)
+    else:
+        ax.legend(fontsize=7, loc="best")
     return fig

@@ -204,13 +204,14 @@ def write_table(
     run in each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    header = f"{title}. Mean, median and {INTERVAL_LABEL} (lower, upper)."
+    csv_header = f"{title}. Mean, median and {INTERVAL_LABEL} (lower, upper)."
+    header = f"{title}. Median and {INTERVAL_LABEL} (lower, upper)."
     if status:
-        header = f"{status}. {header}"
+        csv_header, header = f"{status}. {csv_header}", f"{status}. {header}"
     full = table.copy()
     full.insert(1, "unit", [CSV_UNITS[units.get(q, "")] for q in table.quantity])
     paths = write_csv_with_metadata(
-        full, directory / f"{stem}.csv", header, SUMMARY_COLUMNS, status
+        full, directory / f"{stem}.csv", csv_header, SUMMARY_COLUMNS, status
     )
     shown = table.copy()
     unit_label = {
@@ -237,7 +238,8 @@ def write_table(
     extra = [c for c in IDENTIFICATION_COLUMNS if c in table]
     if "sd_ratio" in extra:
         shown["sd_ratio"] = [f"{x:.2f}" for x in table["sd_ratio"]]
-    shown = shown[["quantity", "unit", "mean", "median", "lower", "upper", *extra]]
+    # one statistic policy: the median and the stated interval (the CSV keeps the mean too)
+    shown = shown[["quantity", "unit", "median", "lower", "upper", *extra]]
     md = [
         f"**{header}**",
         "",
@@ -251,7 +253,7 @@ def write_table(
     tex = [
         "\\begin{table}",
         f"\\caption{{{_tex(header)}}}",
-        "\\begin{tabular}{llrrrr" + "r" * len(extra) + "}",
+        "\\begin{tabular}{llrrr" + "r" * len(extra) + "}",
         "\\hline",
         " & ".join(_tex(c) for c in shown.columns) + " \\\\",
         "\\hline",
