@@ -57,4 +57,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench.py --cold
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache docs/_build docs/generated docs/jupyter_execute
+	rm -rf $(VENV) results .pytest_cache .ruff_cache .mypy_cache build src/*.egg-info docs/_build docs/generated docs/jupyter_execute

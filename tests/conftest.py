@@ -59,6 +59,7 @@ def wheel_venv(tmp_path_factory) -> Path:
     installed without dependencies; the environment sees the test environment's installed
     packages through a path file, but not its editable install of this project, so
     ``stalin_mortality`` there is the wheel's, with its own data, windows and scenarios."""
+    import shutil
     import site
     import subprocess
     import sys
@@ -66,9 +67,30 @@ def wheel_venv(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("wheel")
     dist = root / "dist"
+    # a copy of the source without build leftovers (setuptools would ship a stale build/lib)
+    source = root / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "build",
+            "*.egg-info",
+            "results",
+            "_build",
+            "__pycache__",
+            ".pytest_cache",
+            ".ruff_cache",
+            ".mypy_cache",
+            "generated",
+            "jupyter_execute",
+        ),
+    )
     pip = [sys.executable, "-m", "pip"]
     build = ["wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(dist)]
-    subprocess.run([*pip, *build, str(REPO)], check=True, cwd=root)
+    subprocess.run([*pip, *build, str(source)], check=True, cwd=root)
     (wheel,) = dist.glob("stalin_mortality-*.whl")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

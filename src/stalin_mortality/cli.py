@@ -102,10 +102,17 @@ def _compare(args) -> int:
         import io
         import json
 
+        from .report import _csv_frame
         from .safety import write_new_file
 
+        target = Path(args.out)
+        side_path = target.with_name(target.name + "-metadata.json")
+        if not args.force and (target.exists() or side_path.exists()):
+            from .exceptions import ResultsError
+
+            raise ResultsError(f"{target} or its metadata exists: use --force to replace them")
         buf = io.StringIO()
-        table.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
+        _csv_frame(table).to_csv(buf, index=False, lineterminator="\n")
         out = write_new_file(args.out, buf.getvalue(), force=args.force)
         meta = {
             "url": out.name,
@@ -181,8 +188,10 @@ def _scenario_table(args) -> int:
     table = scenario_table(dirs)
     import io
 
+    from .report import _csv_frame
+
     buf = io.StringIO()
-    table.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
+    _csv_frame(table).to_csv(buf, index=False, lineterminator="\n")
     csv = write_new_file(root / "scenario_table.csv", buf.getvalue(), force=True)
     md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
     print(md.read_text())

@@ -86,11 +86,14 @@ def cause_ladder_label(cause) -> str:
 
 
 def margin_label(cause) -> str:
-    """The label of a cause's deaths outside its ``ladder_years``, e.g. ``excess deaths of
-    1930 and 1934 not attributed``."""
+    """The label of a cause's deaths outside its ``ladder_years``, e.g.
+    ``famine-years hazard 1930-34 in 1930 and 1934`` (deaths the ladder does not attribute
+    to the cause)."""
     years = [str(y) for y in cause.margin_years]
+    if not years:
+        return f"{cause.label}: no years outside the ladder"
     text = years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
-    return f"excess deaths of {text} not attributed"
+    return f"{cause.label} in {text}"
 
 
 def rung_labels(window: Window) -> dict[str, str]:

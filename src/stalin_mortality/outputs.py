@@ -100,7 +100,7 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
                 )
             )
             margin = ds["excess_deaths"].sel(cause=c.name, year=c.margin_years).sum("year")
-            rows.append((f"excess deaths: {margin_label(c)}", margin, "persons"))
+            rows.append((f"excess deaths: {margin_label(c)} (not attributed)", margin, "persons"))
     labels = rung_labels(window)
     rows += [
         (f"ladder {r.rung} ({lo}-{hi}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
@@ -352,5 +352,4 @@ def write_outputs(run, directory: Path) -> list[Path]:
 
 def headline(directory: Path) -> pd.DataFrame:
     """The headline table of a results folder, as written."""
-    # comment: folders written before the metadata sidecars began with a "#" title line
-    return pd.read_csv(Path(directory) / "tables" / f"{SUMMARY_FILE}.csv", comment="#")
+    return report.read_table(Path(directory) / "tables" / f"{SUMMARY_FILE}.csv")

@@ -287,7 +287,7 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
                 alpha=0.35,
                 hatch="///",
                 edgecolor="white",
-                label=margin_label(c),
+                label=f"{margin_label(c)}: not attributed",
                 width=0.8,
             )
         bottom += values

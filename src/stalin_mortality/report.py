@@ -88,13 +88,20 @@ def identification(posterior, prior) -> dict:
 
 
 def positional(x) -> str:
-    """A number with 7 significant digits and never an exponent (``7608012``, ``0.01563``);
-    empty for a missing value: what every CSV of a run writes."""
-    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+    """A number written in full and never with an exponent: a whole number as an integer
+    (``162003225``), any other as the shortest decimal that reads back exactly
+    (``0.015630912``); empty for a missing or infinite value.  What every CSV of a run
+    writes."""
+    if x is None or pd.isna(x):
         return ""
-    return np.format_float_positional(
-        float(x), precision=7, unique=False, fractional=False, trim="-"
-    )
+    value = float(x)
+    if not np.isfinite(value):
+        return ""
+    if value == 0:
+        return "0"  # never "-0"
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return np.format_float_positional(value, unique=True, trim="-")
 
 
 def _csv_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -104,6 +111,14 @@ def _csv_frame(table: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype.kind == "f":
             out[col] = [positional(x) for x in out[col]]
     return out
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A table CSV of a results folder; one written before the metadata sidecars began with
+    a ``#`` title line, which is skipped (no other line is touched)."""
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    return pd.read_csv(path, skiprows=1 if first.startswith("#") else 0)
 
 
 #: A row of persons is shown in thousands when its largest value is below this.

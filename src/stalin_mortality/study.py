@@ -128,7 +128,15 @@ def regenerate(directory: Path) -> tuple[list[Path], list[str]]:
             written.extend(write(tmp))
 
         slot.write(fill)
-    return [slot.target / p.relative_to(p.parents[1]) for p in written], notes
+    return [slot.target / _inside_run(p) for p in written], notes
+
+
+def _inside_run(path: Path) -> Path:
+    """``tables/x.csv`` or ``figures/diagnostics/energy.png`` from a path in a (temporary)
+    results folder: from its ``tables`` or ``figures`` part on."""
+    parts = path.parts
+    i = max(i for i, part in enumerate(parts) if part in ("tables", "figures"))
+    return Path(*parts[i:])
 
 
 def headline(directory: Path) -> pd.DataFrame:

@@ -568,7 +568,11 @@ class _Parser:
             if not isinstance(table, dict):
                 self.fail(entry, "must be a [observation_errors.NAME] table")
             value = table.get("value")
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value < float("inf")
+            ):
                 self.fail(entry, f"'value' must be a positive number, got {value!r}")
             description = self.get(table, "description", entry, str)
             source = self.get(table, "source", entry, str, "")
@@ -661,6 +665,8 @@ class _Parser:
                 ladder_years = self.years(
                     c, entry, *years, key="ladder_years", within="the cause's years"
                 )
+                if ladder_years == years:
+                    self.fail(entry, "'ladder_years' equal to the cause's years: leave it out")
                 ladder_label = self.get(c, "ladder_label", entry, str)
             out.append(
                 CauseSpec(

@@ -193,7 +193,7 @@ def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, 
     assert labels["3"].endswith("(famine 1931-33)")
     assert labels["4r"] == (
         "rung 4 + excess deaths not attributed to a regime cause "
-        "(excess deaths of 1930 and 1934 not attributed, residual)"
+        "(famine-years hazard 1930-34 in 1930 and 1934, residual)"
     )
     np.testing.assert_allclose(
         ds["ladder"].sel(rung="4r"), ds["excess_deaths"].sum(("cause", "year")), rtol=1e-12

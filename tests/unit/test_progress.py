@@ -36,3 +36,28 @@ def test_quiet_silences_lines_and_the_bar(capsys):
     progress.say("phase")
     assert "phase" in capsys.readouterr().err
     assert not progress.use_bar(False)
+
+
+def test_csv_numbers_are_exact_and_never_scientific():
+    import numpy as np
+    import pandas as pd
+
+    from stalin_mortality.report import positional
+
+    assert positional(162003225.0) == "162003225"  # a census count, exactly
+    assert positional(0.0156309124) == "0.0156309124"
+    assert positional(1.5e-7) == "0.00000015"
+    assert positional(-0.0) == "0" and positional(np.float32(np.nan)) == ""
+    assert positional(pd.NA) == "" and positional(np.inf) == ""
+    assert float(positional(7.123456789e6)) == 7.123456789e6
+
+
+def test_old_tables_with_a_title_line_still_read(tmp_path):
+    from stalin_mortality.report import read_table
+
+    old = tmp_path / "old.csv"
+    old.write_text("# Headline estimands. Mean, median ...\nquantity,median\nGulag # camps,1\n")
+    new = tmp_path / "new.csv"
+    new.write_text("quantity,median\nGulag # camps,1\n")
+    for path in (old, new):  # a '#' inside a row is data, not a comment
+        assert read_table(path).quantity.tolist() == ["Gulag # camps"]

@@ -86,5 +86,4 @@ def write_outputs(tree, manifest: dict, directory: Path) -> list[Path]:
 
 
 def headline(directory: Path) -> pd.DataFrame:
-    # comment: folders written before the metadata sidecars began with a "#" title line
-    return pd.read_csv(Path(directory) / "tables" / "shortfall_1937.csv", comment="#")
+    return report.read_table(Path(directory) / "tables" / "shortfall_1937.csv")
