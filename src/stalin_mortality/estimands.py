@@ -341,6 +341,9 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
                 "model_median": float(np.median(values)),
                 "model_lower": lower,
                 "model_upper": upper,
+                # the claim as published: its wording and its source (data/sources.csv)
+                "what": str(getattr(c, "what", "")),
+                "source": str(getattr(c, "source", "")),
             }
         )
     return pd.DataFrame(rows)

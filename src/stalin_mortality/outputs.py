@@ -71,6 +71,8 @@ CLAIMS_COLUMNS = {
     "model_median": "posterior median of the quantity (persons)",
     "model_lower": "lower end of the interval (persons)",
     "model_upper": "upper end of the interval (persons)",
+    "what": "the claim's wording, as transcribed",
+    "source": "where the claim was published (keys of data/sources.csv)",
 }
 
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .window import Window
 
 from .constants import INTERVAL_KIND, INTERVAL_LABEL, INTERVAL_PROB
 
@@ -174,7 +179,7 @@ MILLIONS_1 = FuncFormatter(lambda x, _: f"{x / 1e6:,.1f}")
 SAMPLE_DIMS = ("chain", "draw")
 
 
-def _axes(ax, n: int = 1, vertical: bool = False, **subplots):
+def _axes(ax: Any, n: int = 1, vertical: bool = False, **subplots: Any) -> tuple[Any, Any]:
     """``(fig, ax)``: the caller's axes (one, or a sequence of ``n``), or new ones (``n``
     panels side by side, or stacked when ``vertical``)."""
     if ax is None:
@@ -229,7 +234,7 @@ def _interval_bars(ax, x, q, label):
     )
 
 
-def excess_by_year_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
+def excess_by_year_data(*, estimands: xr.Dataset, window: Window) -> pd.DataFrame:
     """Posterior median excess deaths by cause and year, the interval of all causes
     together, and lost births by year."""
     ex = estimands["excess_deaths"]
@@ -252,7 +257,13 @@ def excess_by_year_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "default", ax=None):
+def plot_excess_by_year(
+    *,
+    estimands: xr.Dataset,
+    window: Window,
+    scenario: str = "default",
+    ax: Any = None,
+) -> Figure:
     """Excess deaths by cause and year (stacked posterior medians, with the interval of the
     total) above lost births by year; ``ax``: two axes, or None."""
     data = excess_by_year_data(estimands=estimands, window=window)
@@ -313,7 +324,7 @@ def plot_excess_by_year(*, estimands: xr.Dataset, window, scenario: str = "defau
     return fig
 
 
-def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window) -> pd.DataFrame:
+def ladder_data(*, estimands: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.DataFrame:
     """Median and interval of each rung of the ladder over the window, then one row per
     published claim that names a rung (its figure, and whether its period is the same)."""
     q = quantiles(estimands["ladder"])
@@ -354,8 +365,13 @@ def _claim_label(r) -> str:
 
 
 def plot_ladder(
-    *, estimands: xr.Dataset, claims: pd.DataFrame, window, scenario: str = "default", ax=None
-):
+    *,
+    estimands: xr.Dataset,
+    claims: pd.DataFrame,
+    window: Window,
+    scenario: str = "default",
+    ax: Any = None,
+) -> Figure:
     """The definition ladder (posterior median and interval per rung) with the published
     claims that name a rung placed against it, one row per claim under its rung (so no two
     labels overlap), each with the model's interval over the claim's own years."""
@@ -440,7 +456,7 @@ def plot_ladder(
     return fig
 
 
-def pyramids_data(*, estimands: xr.Dataset, observed: dict, window) -> pd.DataFrame:
+def pyramids_data(*, estimands: xr.Dataset, observed: dict, window: Window) -> pd.DataFrame:
     """Latent population by census, sex and age group (median and interval) and the
     census count."""
     rows = []
@@ -464,8 +480,13 @@ def pyramids_data(*, estimands: xr.Dataset, observed: dict, window) -> pd.DataFr
 
 
 def plot_pyramids(
-    *, estimands: xr.Dataset, observed: dict, window, scenario: str = "default", ax=None
-):
+    *,
+    estimands: xr.Dataset,
+    observed: dict,
+    window: Window,
+    scenario: str = "default",
+    ax: Any = None,
+) -> Figure:
     """Latent population by sex and age group (median and interval) against each observed
     census (armies added, padding included); ``ax``: one axes per census."""
     data = pyramids_data(estimands=estimands, observed=observed, window=window)
@@ -501,7 +522,7 @@ def plot_pyramids(
     return fig
 
 
-def tfr_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
+def tfr_data(*, estimands: xr.Dataset, window: Window) -> pd.DataFrame:
     q = quantiles(estimands["tfr"])
     data = pd.DataFrame({"year": window.years, "lower": q[0], "median": q[1], "upper": q[2]})
     if "tfr_baseline" in estimands:
@@ -509,7 +530,13 @@ def tfr_data(*, estimands: xr.Dataset, window) -> pd.DataFrame:
     return data
 
 
-def plot_tfr(*, estimands: xr.Dataset, window, scenario: str = "default", ax=None):
+def plot_tfr(
+    *,
+    estimands: xr.Dataset,
+    window: Window,
+    scenario: str = "default",
+    ax: Any = None,
+) -> Figure:
     """Total fertility rate by year with its no-crisis baseline."""
     data = tfr_data(estimands=estimands, window=window)
     fig, ax = _axes(ax, figsize=(6.5, 3.8))
@@ -550,7 +577,9 @@ def _prior_posterior_items(window):
     return items
 
 
-def prior_posterior_data(*, prior: xr.Dataset, posterior: xr.Dataset, window) -> pd.DataFrame:
+def prior_posterior_data(
+    *, prior: xr.Dataset, posterior: xr.Dataset, window: Window
+) -> pd.DataFrame:
     rows = []
     for name, sel, _, _scale in _prior_posterior_items(window):
         for group, ds in (("prior", prior), ("posterior", posterior)):
@@ -562,8 +591,13 @@ def prior_posterior_data(*, prior: xr.Dataset, posterior: xr.Dataset, window) ->
 
 
 def plot_prior_posterior(
-    *, prior: xr.Dataset, posterior: xr.Dataset, window, scenario: str = "default", ax=None
-):
+    *,
+    prior: xr.Dataset,
+    posterior: xr.Dataset,
+    window: Window,
+    scenario: str = "default",
+    ax: Any = None,
+) -> Figure:
     """Prior against posterior for the census padding, the initial census's undercount and
     the first year's crude death rate (baseline mortality)."""
     items = _prior_posterior_items(window)

@@ -24,7 +24,9 @@ def draws(tree: xr.DataTree, name: str, group: str = "posterior") -> xr.DataArra
     return da.stack(sample=dims).transpose("sample", ...)
 
 
-def interval(values, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> tuple[float, float]:
+def interval(
+    values: xr.DataArray | np.ndarray, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB
+) -> tuple[float, float]:
     """The ``prob`` credible interval of ``kind`` (``eti`` or ``hdi``) of a quantity's draws,
     from ``arviz_stats``: ``values`` a DataArray with ``chain`` and ``draw`` (or any array,
     taken as one chain)."""
@@ -39,7 +41,9 @@ def _as_draws(values) -> xr.DataArray:
     return xr.DataArray(arr, dims=("chain", "draw"))
 
 
-def summarise(values, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB) -> dict:
+def summarise(
+    values: xr.DataArray | np.ndarray, kind: str = INTERVAL_KIND, prob: float = INTERVAL_PROB
+) -> dict:
     """Mean, median and the stated interval of a quantity's draws."""
     v = np.asarray(values, dtype=float)
     lower, upper = interval(values, kind, prob)
@@ -57,7 +61,7 @@ def summary_table(
     """One row per (label, variable, selection): mean, median and the interval bounds."""
     out = []
     for label, name, sel in rows:
-        v = tree[group][name].sel(sel)
+        v = tree[group].to_dataset()[name].sel(sel)
         out.append({"quantity": label, **summarise(v)})
     return pd.DataFrame(out)
 

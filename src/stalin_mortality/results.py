@@ -13,6 +13,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,7 @@ def run(
     observations: xr.Dataset | None = None,
     accept_failed_gate: bool = False,
     quick: bool = False,
-    **sampler,
+    **sampler: Any,
 ) -> Run:
     """Fit a window with a scenario; return the :class:`Run`.
 

@@ -210,6 +210,9 @@ def test_ladder_by_tags_is_monotone_and_claims_are_probabilities(model, window, 
     assert claims.prob_at_least_figure[~claims.comparable].isna().all()
     by_claim = claims.set_index("claim")
     assert by_claim.loc["total_anderson_silver"].comparable  # 1926-1939: census to census
+    # each claim keeps its wording and source
+    assert by_claim.loc["total_conquest_1968", "source"] == "conquest1989"
+    assert "Great Terror" in by_claim.loc["total_conquest_1968", "what"]
     row = by_claim.loc["famine_1932_33_ussr_davies_wheatcroft"]
     assert row.model_quantity == "all excess deaths (every cause), 1931-1933" and row.comparable
     row = claims.set_index("claim").loc["rummel_great_terror_1935_38"]

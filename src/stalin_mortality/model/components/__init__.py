@@ -29,7 +29,7 @@ OBSERVATION = (census, registration, archives)
 COMPONENTS = (*ACCOUNT, *OBSERVATION)
 
 
-def prior_specs(window: Window, components=COMPONENTS) -> dict[str, PriorSpec]:
+def prior_specs(window: Window, components: tuple = COMPONENTS) -> dict[str, PriorSpec]:
     """Every prior the window's model needs, by name, in creation order: each component's
     declaration, with the window's own prior (``[priors.NAME]``, sourced) in place of the
     component's generic default."""
