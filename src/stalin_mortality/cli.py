@@ -99,32 +99,25 @@ def _compare(args) -> int:
     if any(run.endswith(("[quick]", "[failed gate]")) for run in runs):
         print("runs marked [quick] or [failed gate] are not results")
     if args.out:
-        import io
         import json
 
-        from .report import _csv_frame
+        from .report import csv_text
         from .safety import write_new_file
 
-        target = Path(args.out)
+        target = Path(args.out).expanduser()
         side_path = target.with_name(target.name + "-metadata.json")
         if not args.force and (target.exists() or side_path.exists()):
             from .exceptions import ResultsError
 
             raise ResultsError(f"{target} or its metadata exists: use --force to replace them")
-        buf = io.StringIO()
-        _csv_frame(table).to_csv(buf, index=False, lineterminator="\n")
-        out = write_new_file(args.out, buf.getvalue(), force=args.force)
+        out = write_new_file(target, csv_text(table), force=args.force)
         meta = {
             "url": out.name,
             "title": f"Posterior median and {INTERVAL_LABEL} by run",
             "runs": runs,
             "columns": "QUANTITY, then RUN: median, RUN: lower, RUN: upper for each run",
         }
-        side = write_new_file(
-            out.with_name(out.name + "-metadata.json"),
-            json.dumps(meta, indent=1) + "\n",
-            force=args.force,
-        )
+        side = write_new_file(side_path, json.dumps(meta, indent=1) + "\n", force=args.force)
         print(f"written to {out} and {side}")
     return 0
 
@@ -186,13 +179,9 @@ def _scenario_table(args) -> int:
             flush=True,
         )
     table = scenario_table(dirs)
-    import io
+    from .report import csv_text
 
-    from .report import _csv_frame
-
-    buf = io.StringIO()
-    _csv_frame(table).to_csv(buf, index=False, lineterminator="\n")
-    csv = write_new_file(root / "scenario_table.csv", buf.getvalue(), force=True)
+    csv = write_new_file(root / "scenario_table.csv", csv_text(table), force=True)
     md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
     print(md.read_text())
     print(f"written {csv} and {md}")

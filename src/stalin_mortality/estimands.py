@@ -43,10 +43,10 @@ LADDER = (
     Rung("1", "executions", ("executions",)),
     Rung("2", "+ custodial deaths", ("executions", "custodial")),
     Rung("3", "+ famine deaths", ("executions", "custodial", "famine")),
-    Rung("4", "+ other regime excess deaths = all regime excess deaths", None),
+    Rung("4", "+ other regime excess deaths = all excess deaths attributed to the regime", None),
     Rung("5", "+ lost births = the demographic loss", None, lost_births=True),
     Rung("4r", "rung 4 + excess deaths not attributed to a regime cause", None, residual=True),
-    Rung("5r", "rung 5 + the residual", None, lost_births=True, residual=True),
+    Rung("5r", "rung 5 + excess deaths not attributed", None, lost_births=True, residual=True),
 )
 
 

@@ -6,9 +6,7 @@ explicit (PyMC 6 picks nutpie silently when it is installed).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import platform
 import signal
 import threading
@@ -138,7 +136,7 @@ def fit(
         # FAST_COMPILE: the draws are numpy's either way; compiling the forward graph to C
         # took 13 s from a cold cache against 1.6 s (measured on the engine, docs/sampling.md)
         progress.say(f"prior: {config.prior_draws} draws")
-        with _quiet_logger("pymc"):  # its "Sampling: [every variable]" line, not ours
+        with progress.quiet_logger("pymc"):  # its "Sampling: [every variable]" line, not ours
             prior = pm.sample_prior_predictive(
                 draws=config.prior_draws,
                 random_seed=prior_seed,
@@ -178,18 +176,6 @@ def fit(
         sampler=json.dumps(asdict(config)),
     )
     return tree
-
-
-@contextlib.contextmanager
-def _quiet_logger(name: str):
-    """Raise logger ``name`` to WARNING for the duration (its INFO lines are not ours)."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _check_complete(post, config: SamplerConfig) -> None:

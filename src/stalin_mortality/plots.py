@@ -266,6 +266,8 @@ def plot_excess_by_year(
 ) -> Figure:
     """Excess deaths by cause and year (stacked posterior medians, with the interval of the
     total) above lost births by year; ``ax``: two axes, or None."""
+    from .estimands import margin_label
+
     data = excess_by_year_data(estimands=estimands, window=window)
     fig, (ax1, ax2) = _axes(
         ax, 2, vertical=True, figsize=(8.6, 6.4), sharex=True, height_ratios=[2, 1]
@@ -288,8 +290,6 @@ def plot_excess_by_year(
                 label=c.ladder_label or c.label,
                 width=0.8,
             )
-            from .estimands import margin_label
-
             ax1.bar(
                 years[~core],
                 values[~core],

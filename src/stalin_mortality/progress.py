@@ -6,6 +6,8 @@ figures, power scaling), on standard error.  ``stalin-mortality ... --quiet`` (o
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
 import threading
 import time
@@ -22,6 +24,19 @@ def set_quiet(quiet: bool = True) -> None:
 
 def quiet() -> bool:
     return _state["quiet"]
+
+
+@contextlib.contextmanager
+def quiet_logger(name: str, level: int = logging.WARNING):
+    """Raise logger ``name`` to ``level`` for the duration (lines that are not ours, e.g.
+    PyMC's raw "Sampling: [...]" or the note ``arviz_stats`` logs at every psense call)."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def say(message: str) -> None:

@@ -108,6 +108,12 @@ def positional(x) -> str:
     return np.format_float_positional(value, unique=True, trim="-")
 
 
+def csv_text(table: pd.DataFrame) -> str:
+    """``table`` as the text of a CSV every run writes: no index, LF line ends, numbers by
+    :func:`positional` (exact, never an exponent)."""
+    return _csv_frame(table).to_csv(index=False, lineterminator="\n")
+
+
 def _csv_frame(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its float columns written positionally (no scientific notation)."""
     out = table.copy()
@@ -182,7 +188,7 @@ def write_csv_with_metadata(
     import json
 
     path = Path(path)
-    _csv_frame(table).to_csv(path, index=False, lineterminator="\n")
+    path.write_text(csv_text(table), encoding="utf-8")
     meta = {
         "url": path.name,
         "title": title,

@@ -15,7 +15,6 @@ observations, window and scenario (:func:`log_densities`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import warnings
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import report
+from . import progress, report
 from .outputs import headline_rows
 from .priors import prior_label
 
@@ -33,17 +32,10 @@ from .priors import prior_label
 THRESHOLD = 0.05
 
 
-@contextlib.contextmanager
 def _quiet_psense():
     """``psense_summary`` logs a note on how to read its diagnosis at every call; the
     tables say it once (docs/engine.md)."""
-    log = logging.getLogger("arviz_stats.psense")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
+    return progress.quiet_logger("arviz_stats.psense", logging.ERROR)
 
 
 def _safe(name: str) -> str:
