@@ -188,6 +188,60 @@ def _scenario_table(args) -> int:
     return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
 
 
+def _validate(args) -> int:
+    from .calibration import Settings, validate
+
+    settings = Settings(
+        window=args.window,
+        scenario=args.scenario,
+        chains=args.chains,
+        tune=args.tune,
+        draws=args.draws,
+        target_accept=args.target_accept,
+        rank_draws=args.rank_draws,
+        backend=args.backend,
+    )
+    out = Path(args.out or f"results/validate/{args.kind}")
+    result = validate(
+        args.kind,
+        out,
+        settings,
+        replicates=args.replicates,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        seed=args.seed,
+    )
+    print((out / "summary" / "README.md").read_text())
+    print(
+        f"{result['counts']} in {result['seconds']:.0f} s on {result['workers']} workers; "
+        f"written {out}/replicates and {out}/summary"
+    )
+    return 0 if not result["counts"].get("error") else EXIT_FAILED_GATE
+
+
+def _sweep(args) -> int:
+    from .calibration import sweep
+    from .report import csv_text
+    from .safety import write_new_file
+    from .sensitivity import scenario_markdown
+
+    table = sweep(
+        args.scenarios or None,
+        Path(args.root),
+        window=args.window,
+        seed=args.seed,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        quick=args.quick,
+        force=args.force,
+    )
+    root = Path(args.root)
+    write_new_file(root / "scenario_table.csv", csv_text(table), force=True)
+    md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
+    print(md.read_text())
+    return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
+
+
 def _scenarios(args) -> int:
     from .scenarios import list_scenarios, load_scenario
 
@@ -341,6 +395,65 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
     st.add_argument("--force", action="store_true", help="run scenarios already there again")
     st.set_defaults(func=_scenario_table)
+    v = sub.add_parser(
+        "validate",
+        help="calibration on simulated data at scale (dask.distributed): sbc, coverage, "
+        "misspec (misspecification experiments) or loco (leave one census out)",
+    )
+    v.add_argument("kind", choices=["sbc", "coverage", "misspec", "loco"], help="which check")
+    v.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
+    v.add_argument("--scenario", default="default", help="default %(default)s")
+    v.add_argument(
+        "--replicates",
+        type=int,
+        default=100,
+        help="replicates (per experiment for misspec; loco has one per census) "
+        "(default %(default)s)",
+    )
+    v.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running dask scheduler (default: a LocalCluster on this machine)",
+    )
+    v.add_argument(
+        "--workers", type=int, default=None, help="LocalCluster workers (default: the cores)"
+    )
+    v.add_argument(
+        "--out", default=None, help="folder (default results/validate/KIND); a rerun resumes it"
+    )
+    v.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
+    v.add_argument("--chains", type=int, default=2, help="chains a fit (default %(default)s)")
+    v.add_argument("--tune", type=int, default=300, help="tuning steps (default %(default)s)")
+    v.add_argument("--draws", type=int, default=300, help="draws a chain (default %(default)s)")
+    v.add_argument("--target-accept", type=float, default=0.98, help="default %(default)s")
+    v.add_argument(
+        "--backend",
+        default="numba",
+        choices=["numba", "jax"],
+        help="nutpie backend of the fits (default %(default)s: slower to compile, once per "
+        "worker, faster to sample)",
+    )
+    v.add_argument(
+        "--rank-draws",
+        type=int,
+        default=49,
+        help="posterior draws (evenly thinned) the truth is ranked among (default %(default)s)",
+    )
+    v.set_defaults(func=_validate)
+    sw = sub.add_parser(
+        "sweep",
+        help="several scenarios run through one dask cluster (one full run each) and their "
+        "comparison table (ROOT/scenario_table.csv and .md)",
+    )
+    sw.add_argument("scenarios", nargs="*", help="default: the identification report's")
+    sw.add_argument("--root", default="results/sweep", help="default %(default)s")
+    sw.add_argument("--window", default=DEFAULT_WINDOW, help="default %(default)s")
+    sw.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
+    sw.add_argument("--scheduler", default=None, help="a running dask scheduler's address")
+    sw.add_argument("--workers", type=int, default=None, help="LocalCluster workers")
+    sw.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
+    sw.add_argument("--force", action="store_true", help="run scenarios already there again")
+    sw.set_defaults(func=_sweep)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument(
         "--scenario", default="default", help="scenario name or path (default %(default)s)"

@@ -10,6 +10,7 @@ these inputs (``build_model(..., inputs=sim)``) is fitted to data whose truth is
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pymc as pm
@@ -41,15 +42,28 @@ def truth_params(truth: dict, window: Window) -> dict:
 
 
 def simulate_inputs(
-    truth: dict, inputs: account.Inputs, window: Window, rng: np.random.Generator
+    truth: dict,
+    inputs: account.Inputs,
+    window: Window,
+    rng: np.random.Generator,
+    census_hook: Callable | None = None,
 ) -> account.Inputs:
-    """Observations generated from ``truth`` through the observation models."""
+    """Observations generated from ``truth`` through the observation models.
+
+    ``census_hook(census, population, truth)``, given a census and the true population on
+    its date ``[sex, single year of age]``, returns the grouped population and the truth the
+    census's observation model sees: a census that errs in a way the model does not know
+    (the misspecification experiments of :mod:`stalin_mortality.calibration`)."""
     params = {k: np.asarray(truth[k])[None] for k in account_parameters(window)}
     out = account.simulate(params, inputs, window)
     counts = {}
     for c in window.observed_censuses:
-        true = window.group_ages(out["population"][0, window.index(c.year)])
-        counts[c.year] = census.simulate(truth, window, c, true, rng)
+        single = out["population"][0, window.index(c.year)]
+        if census_hook is None:
+            true, seen = window.group_ages(single), truth
+        else:
+            true, seen = census_hook(c, single, truth)
+        counts[c.year] = census.simulate(seen, window, c, true, rng)
     err = registration.error(window)
     rates, events = {}, {}
     for series in window.registration:

@@ -89,6 +89,6 @@ def test_intervals_cover_the_truth(fits):
 
 def test_posterior_narrower_than_prior_where_data_inform(fits):
     for _, post, prior, _ in fits:
-        for name in ("famine 1932-34", "executions", "regime-attributed excess (rung 4)"):
+        for name in ("famine 1930-34", "executions", "regime-attributed excess (rung 4)"):
             f = HEADLINE[name]
             assert np.std(f(post).values) < 0.5 * np.std(f(prior).values), name

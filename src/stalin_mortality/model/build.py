@@ -42,6 +42,12 @@ class BuildContext:
             self.params[name] = create_variable(self.specs[name], self.priors[name])
         return self.params[name]
 
+    def observed(self, name: str, value) -> pm.Data:
+        """The observed values of likelihood ``name`` as model data (``<name>_observed``),
+        so a compiled model takes other data without recompiling (the calibration runs
+        swap simulated data in: :func:`observed_data`)."""
+        return pm.Data(f"{name}_observed", np.asarray(value, dtype=float))
+
 
 def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     out = {
@@ -113,3 +119,13 @@ def build_model(
         for component in OBSERVATION:
             component.add(ctx)
     return model
+
+
+def observed_data(model: pm.Model) -> dict[str, np.ndarray]:
+    """The observed values of ``model`` by data name (``<likelihood>_observed``): given to
+    a model compiled on other data (nutpie's ``with_data``), they make it this model."""
+    return {
+        v.name: np.asarray(v.get_value())
+        for v in model.data_vars
+        if v.name is not None and v.name.endswith("_observed")
+    }

@@ -179,5 +179,7 @@ def add(ctx) -> None:
                 f"archival_{a.cause}",
                 mu=mu[idx],
                 sigma=error(window),
-                observed=np.log([inputs.archival[i][3] for i in idx]),
+                observed=ctx.observed(
+                    f"archival_{a.cause}", np.log([inputs.archival[i][3] for i in idx])
+                ),
             )

@@ -188,7 +188,7 @@ def add(ctx) -> None:
                 f"census_{c.year}",
                 mu=clr(exp_, pt),
                 sigma=noise,
-                observed=clr(observed),
+                observed=ctx.observed(f"census_{c.year}", clr(observed)),
                 dims=("sex", "age_group"),
             )
             # the clr residuals sum to zero: n - 1 free values, so the Normal's n factors of
@@ -198,7 +198,7 @@ def add(ctx) -> None:
                 f"census_{c.year}_total",
                 mu=pt.log(exp_.sum()),
                 sigma=total_error(window),
-                observed=np.log(observed.sum()),
+                observed=ctx.observed(f"census_{c.year}_total", np.log(observed.sum())),
             )
         if c.padding:
             total = out["population"][window.index(c.year)].sum()

@@ -109,9 +109,10 @@ def add(ctx) -> None:
             first_year_pop = 0.5 * (out["population"][0].sum() + out["population"][1].sum())
             for event, flow in (("birth", out["births"][0]), ("death", out["deaths"][0])):
                 complete = ctx.create(completeness_name(event, series))
-                observed = inputs.registered_rates[event]
+                name = f"registered_{event}_rate_{series.years[0]}"
+                observed = ctx.observed(name, inputs.registered_rates[event])
                 pm.Normal(
-                    f"registered_{event}_rate_{series.years[0]}",
+                    name,
                     mu=complete * flow / first_year_pop,
                     sigma=error(window) * observed,
                     observed=observed,
@@ -123,10 +124,11 @@ def add(ctx) -> None:
                 reg = inputs.registered_events[f"{event}s"]
                 years = sorted(reg)
                 idx = [window.index(y) for y in years]
+                name = f"registered_{event}s{series.completeness_suffix}"
                 pm.Normal(
-                    f"registered_{event}s{series.completeness_suffix}",
+                    name,
                     mu=pt.log(complete * flow[idx]),
                     sigma=error(window),
-                    observed=np.log([reg[y] for y in years]),
+                    observed=ctx.observed(name, np.log([reg[y] for y in years])),
                     dims=f"registration_year{series.completeness_suffix}",
                 )
