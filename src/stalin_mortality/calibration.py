@@ -56,12 +56,16 @@ MISSPEC = {
     "those two years off report the multiple of 5",
     "padding_ages": "the 1939 padding is added at ages 20-49 only (the model spreads it "
     "over every age in proportion)",
-    "abortion_ban": "a birth spike in 1937 after the June 1936 abortion ban: log TFR's "
-    "deviation jumps +0.25 in 1937 and back in 1938 (1.7 prior sd each way)",
-    "archives_far": "archival series far from their priors: Gulag deaths recorded at 40% "
+    "abortion_ban": "a birth spike in 1937 after the June 1936 abortion ban (prior-truth "
+    "conflict: inside the random walk's family): log TFR's deviation jumps +0.25 in 1937 and "
+    "back in 1938 (1.7 prior sd each way)",
+    "archives_far": "(prior-truth conflict) archival series far from their priors: Gulag "
+    "deaths recorded at 40% "
     "(completeness 0.4, series share 0.4), 1.6 death sentences per execution in 1930-36",
-    "famine_pattern": "a Ukraine-like famine age pattern, 2 prior sd from the prior's "
-    "centre: children's relative rise 1.4 lower, adult men's 1.0 higher (log scale)",
+    "famine_pattern": "a child-light famine age pattern (prior-truth conflict, not a "
+    "misspecification): children's log relative rise set 1.4 below the prior centre (which "
+    "is already near the Ukrainian share, 2 prior sd), adult men's 1.0 above (1.4 sd), the "
+    "old at the centre",
 }
 
 
@@ -76,7 +80,7 @@ class Settings:
     draws: int = 300
     target_accept: float = 0.98
     #: nutpie's backend.  numba: about 3 min to compile cold (once per worker, then cached
-    #: on disk) and about 3x faster a replicate than JAX (docs/validation.md, measured)
+    #: on disk), then 19-33 s a replicate against JAX's 108-165 s (docs/sampling.md)
     backend: str = "numba"
     #: NUTS's maximum tree depth (nutpie's ``maxdepth``; 10 as in a run): the smoke test's
     #: tiny fits use less, so its first, badly adapted steps stay cheap.
@@ -90,8 +94,30 @@ class Settings:
     min_ess_bulk: float = 100.0
     max_divergences: int = 0
 
-    def key(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+    def gate(self):
+        """The replicate gate as the run's :class:`~stalin_mortality.inference.Gate`."""
+        from .inference import Gate
+
+        return Gate(
+            max_rhat=self.max_rhat,
+            min_ess_bulk=self.min_ess_bulk,
+            min_ess_tail=self.min_ess_bulk,
+            max_divergences=self.max_divergences,
+        )
+
+
+def _fit_status(diag) -> dict:
+    """A fitted replicate's status, reason and diagnostics (from ``inference.diagnose``)."""
+    return {
+        "status": "ok" if diag.passed else "not_converged",
+        "reason": None if diag.passed else "; ".join(diag.failures),
+        "diagnostics": {
+            "max_rhat": diag.max_rhat,
+            "min_ess_bulk": diag.min_ess_bulk,
+            "min_ess_tail": diag.min_ess_tail,
+            "divergences": diag.divergences,
+        },
+    }
 
 
 # ----------------------------------------------------------------------------- worker side
@@ -253,7 +279,7 @@ def _fit_and_rank(task: dict, settings: Settings) -> dict:
     """SBC, coverage and misspecification: truth, simulated data, fit, ranks."""
     from . import build_model
     from .estimands import compute_from_params, parameter_draws
-    from .inference import Gate, diagnose
+    from .inference import diagnose
     from .model.build import observed_data
     from .outputs import headline_rows
     from .simulation import draw_truth, simulate_inputs, truth_params
@@ -275,13 +301,7 @@ def _fit_and_rank(task: dict, settings: Settings) -> dict:
     post = _sample(compiled.with_data(**data), settings, seed)
     t2 = time.perf_counter()
     free = [v.name for v in model.free_RVs]
-    gate = Gate(
-        max_rhat=settings.max_rhat,
-        min_ess_bulk=settings.min_ess_bulk,
-        min_ess_tail=settings.min_ess_bulk,
-        max_divergences=settings.max_divergences,
-    )
-    diag = diagnose(post, var_names=free, gate=gate)
+    diag = diagnose(post, var_names=free, gate=settings.gate())
     # ranks on evenly thinned draws (chain-major), the same draws for every quantity
     p, (chains, draws) = parameter_draws(post, window)
     keep = _thin(chains * draws, settings.rank_draws)
@@ -308,14 +328,7 @@ def _fit_and_rank(task: dict, settings: Settings) -> dict:
                 float(np.ravel(v.values)[0]), np.ravel(rows_post[q].values), keep, qrng
             )
     return {
-        "status": "ok" if diag.passed else "not_converged",
-        "reason": None if diag.passed else "; ".join(diag.failures),
-        "diagnostics": {
-            "max_rhat": diag.max_rhat,
-            "min_ess_bulk": diag.min_ess_bulk,
-            "min_ess_tail": diag.min_ess_tail,
-            "divergences": diag.divergences,
-        },
+        **_fit_status(diag),
         "seconds_simulate": round(t1 - t0, 2),
         "seconds_sample": round(t2 - t1, 2),
         "quantities": quantities,
@@ -325,7 +338,7 @@ def _fit_and_rank(task: dict, settings: Settings) -> dict:
 def _loco(task: dict, settings: Settings) -> dict:
     """Refit the real data without one census and predict that census by age group."""
     from .estimands import compute_from_params, parameter_draws
-    from .inference import Gate, diagnose
+    from .inference import diagnose
     from .model.components import census as census_obs
 
     _, window, _, inputs = _setup(settings)
@@ -335,8 +348,7 @@ def _loco(task: dict, settings: Settings) -> dict:
     post = _sample(compiled, settings, int(task["seed"]))
     t2 = time.perf_counter()
     free = [v.name for v in model.free_RVs]
-    gate = Gate(settings.max_rhat, settings.min_ess_bulk, settings.min_ess_bulk)
-    diag = diagnose(post, var_names=free, gate=gate)
+    diag = diagnose(post, var_names=free, gate=settings.gate())
     p, (chains, draws) = parameter_draws(post, window)
     keep = _thin(chains * draws, 400)
     est = compute_from_params({k: v[keep] for k, v in p.items()}, inputs, window)
@@ -355,50 +367,31 @@ def _loco(task: dict, settings: Settings) -> dict:
         ]
     )
     observed = inputs.census_observed[year]
-    rows = []
-    for s, sex in enumerate(("male", "female")):
-        for g, label in enumerate(window.age_group_labels):
-            d = pred[:, s, g]
-            lo, med, hi = np.quantile(d, [0.05, 0.5, 0.95])
-            o = float(observed[s, g])
-            rows.append(
-                {
-                    "sex": sex,
-                    "age_group": str(label),
-                    "observed": o,
-                    "predicted_median": float(med),
-                    "lower_90": float(lo),
-                    "upper_90": float(hi),
-                    "relative_error": o / float(med) - 1.0,
-                    "inside_90": bool(lo <= o <= hi),
-                }
-            )
-    tot = pred.sum(axis=(1, 2))
-    lo, med, hi = np.quantile(tot, [0.05, 0.5, 0.95])
-    o = float(observed.sum())
-    rows.append(
-        {
-            "sex": "both",
-            "age_group": "total",
-            "observed": o,
-            "predicted_median": float(med),
-            "lower_90": float(lo),
-            "upper_90": float(hi),
-            "relative_error": o / float(med) - 1.0,
-            "inside_90": bool(lo <= o <= hi),
-        }
-    )
+    rows = [
+        _prediction_row(sex, str(label), pred[:, k, g], float(observed[k, g]))
+        for k, sex in enumerate(("male", "female"))
+        for g, label in enumerate(window.age_group_labels)
+    ]
+    rows.append(_prediction_row("both", "total", pred.sum(axis=(1, 2)), float(observed.sum())))
     return {
-        "status": "ok" if diag.passed else "not_converged",
-        "reason": None if diag.passed else "; ".join(diag.failures),
-        "diagnostics": {
-            "max_rhat": diag.max_rhat,
-            "min_ess_bulk": diag.min_ess_bulk,
-            "min_ess_tail": diag.min_ess_tail,
-            "divergences": diag.divergences,
-        },
+        **_fit_status(diag),
         "seconds_sample": round(t2 - t1, 2),
         "prediction": rows,
+    }
+
+
+def _prediction_row(sex: str, age_group: str, draws: np.ndarray, observed: float) -> dict:
+    """An observed count against its predictive draws: median, 90% interval, error."""
+    lo, med, hi = (float(v) for v in np.quantile(draws, [0.05, 0.5, 0.95]))
+    return {
+        "sex": sex,
+        "age_group": age_group,
+        "observed": observed,
+        "predicted_median": med,
+        "lower_90": lo,
+        "upper_90": hi,
+        "relative_error": observed / med - 1.0,
+        "inside_90": bool(lo <= observed <= hi),
     }
 
 
@@ -579,6 +572,12 @@ def run_tasks(
     for t in todo:
         r = read_record(rep / f"{t['id']}.json")
         if r is not None and r.get("status") in ("ok", "not_converged"):
+            if r.get("settings") != t["settings"]:
+                # resuming must not merge fits made with other settings into one summary
+                raise ValueError(
+                    f"{rep / (t['id'] + '.json')} was fitted with other settings "
+                    f"({r.get('settings')}) than this run ({t['settings']}): use another --out"
+                )
             done[t["id"]] = r
     pending = [t for t in todo if t["id"] not in done]
     bar = _Progress(len(todo), len(done), label)

@@ -148,8 +148,7 @@ def _sensitivity(args) -> int:
 def _scenario_table(args) -> int:
     from . import study
     from .inference import SamplerConfig
-    from .safety import write_new_file
-    from .sensitivity import SCENARIOS, scenario_markdown, scenario_table
+    from .sensitivity import SCENARIOS, scenario_table
 
     root = Path(args.root)
     names = args.scenarios or list(SCENARIOS)
@@ -178,14 +177,20 @@ def _scenario_table(args) -> int:
             f"{diag.min_ess_tail:.0f}, divergences {diag.divergences}",
             flush=True,
         )
-    table = scenario_table(dirs)
+    return _write_scenario_table(scenario_table(dirs), root, args.quick)
+
+
+def _write_scenario_table(table, root: Path, quick: bool) -> int:
+    """ROOT/scenario_table.csv and .md (``scenario-table`` and ``sweep``); the exit code."""
     from .report import csv_text
+    from .safety import write_new_file
+    from .sensitivity import scenario_markdown
 
     csv = write_new_file(root / "scenario_table.csv", csv_text(table), force=True)
     md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
     print(md.read_text())
     print(f"written {csv} and {md}")
-    return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
+    return 0 if all(table["gate"] == "passed") or quick else EXIT_FAILED_GATE
 
 
 def _validate(args) -> int:
@@ -221,9 +226,6 @@ def _validate(args) -> int:
 
 def _sweep(args) -> int:
     from .calibration import sweep
-    from .report import csv_text
-    from .safety import write_new_file
-    from .sensitivity import scenario_markdown
 
     table = sweep(
         args.scenarios or None,
@@ -235,11 +237,7 @@ def _sweep(args) -> int:
         quick=args.quick,
         force=args.force,
     )
-    root = Path(args.root)
-    write_new_file(root / "scenario_table.csv", csv_text(table), force=True)
-    md = write_new_file(root / "scenario_table.md", scenario_markdown(table), force=True)
-    print(md.read_text())
-    return 0 if all(table["gate"] == "passed") or args.quick else EXIT_FAILED_GATE
+    return _write_scenario_table(table, Path(args.root), args.quick)
 
 
 def _scenarios(args) -> int:

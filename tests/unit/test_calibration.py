@@ -152,3 +152,20 @@ def test_ranks_use_the_thinned_draws_and_intervals_all_draws():
     out = cal._summarise_quantity(35.0, draws, keep, np.random.default_rng(0))
     assert out["rank"] == 4 and out["n"] == 10 and out["n_interval"] == 100
     assert out["q50"] == pytest.approx(49.5)
+
+
+def test_a_rerun_with_other_settings_refuses_to_resume(tmp_path):
+    """Records fitted with other settings are never merged into a resumed run."""
+    old = cal.tasks("sbc", cal.Settings(draws=100), 1)[0]
+    cal._write_record(tmp_path / "replicates", {**old, "status": "ok", "quantities": {}})
+    todo = cal.tasks("sbc", cal.Settings(draws=300), 1)
+    with pytest.raises(ValueError, match="other settings"):
+        cal.run_tasks(todo, tmp_path, dask_client=None)
+
+
+def test_prediction_row_and_replicate_gate():
+    row = cal._prediction_row("male", "0-4", np.arange(101.0), 50.0)
+    assert row["predicted_median"] == 50.0 and row["inside_90"] and row["relative_error"] == 0.0
+    assert row["lower_90"] == 5.0 and row["upper_90"] == 95.0
+    gate = cal.Settings(max_rhat=1.1, min_ess_bulk=50).gate()
+    assert (gate.max_rhat, gate.min_ess_bulk, gate.min_ess_tail) == (1.1, 50, 50)
