@@ -252,12 +252,39 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             persons = pop_total[:, window.index(c.year)] * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
+    if window.war_causes or window.war_birth_years:
+        items, values = war_losses(ds, window)
+        ds["war_losses"] = (("sample", "war_item"), np.stack(values, axis=1))
+        ds = ds.assign_coords(war_item=items)
     return ds.assign_coords(rung=[r.rung for r in LADDER])
 
 
+def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarray]]:
+    """The war's losses, never on the ladder: each war cause's excess deaths, the birth
+    deficit (lost births of the war's years), and their total."""
+    items, values = [], []
+    for c in window.war_causes:
+        items.append(c.label)
+        values.append(ds["excess_deaths"].sel(cause=c.name).sum("year").values)
+    if window.war_birth_years is not None:
+        lo, hi = window.war_birth_years
+        items.append(f"birth deficit {lo}-{hi}")
+        values.append(ds["lost_births"].sel(year=slice(lo, hi)).sum("year").values)
+    items.append("total war losses")
+    values.append(np.sum(values, axis=0))
+    return items, values
+
+
+def regime_lost_births(ds: xr.Dataset, window: Window, lo: int, hi: int):
+    """Lost births of ``lo``-``hi`` outside the war's years (the ladder's lost births)."""
+    years = [y for y in window.years if lo <= y <= hi and not window.is_war_birth_year(y)]
+    return ds["lost_births"].sel(year=years).sum("year")
+
+
 def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
-    """Each rung's total over ``years`` (a slice, ``None`` for the whole window)."""
-    lo, hi = window.period if years is None else (years.start, years.stop)
+    """Each rung's total over ``years`` (a slice, ``None`` for the ladder's period).  Lost
+    births of the war's years are the war's birth deficit, never on a rung."""
+    lo, hi = window.ladder_period if years is None else (years.start, years.stop)
     excess = ds["excess_deaths"]
     out = []
     for r in LADDER:
@@ -267,7 +294,7 @@ def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:
             keep = [y for y in every if lo <= y <= hi]
             total = total + excess.sel(cause=name, year=keep).sum("year").values
         if r.lost_births:
-            total = total + ds["lost_births"].sel(year=slice(lo, hi)).sum("year").values
+            total = total + regime_lost_births(ds, window, lo, hi).values
         out.append(np.asarray(total, dtype=float))
     return out
 

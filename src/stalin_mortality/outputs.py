@@ -14,7 +14,7 @@ import xarray as xr
 
 from . import plots, report
 from .constants import INTERVAL_KIND, INTERVAL_PROB
-from .estimands import LADDER, margin_label, rung_labels
+from .estimands import LADDER, margin_label, regime_lost_births, rung_labels
 from .window import Window
 
 SUMMARY_FILE = "summary"
@@ -104,11 +104,27 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
             margin = ds["excess_deaths"].sel(cause=c.name, year=c.margin_years).sum("year")
             rows.append((f"excess deaths: {margin_label(c)} (not attributed)", margin, "persons"))
     labels = rung_labels(window)
+    a, b = window.ladder_period
     rows += [
-        (f"ladder {r.rung} ({lo}-{hi}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
+        (f"ladder {r.rung} ({a}-{b}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
         for r in LADDER
     ]
-    rows.append((f"lost births {lo}-{hi}", _period(ds, "lost_births", lo, hi), "persons"))
+    if window.war_birth_years is None:
+        rows.append((f"lost births {lo}-{hi}", _period(ds, "lost_births", lo, hi), "persons"))
+    else:
+        w0, w1 = window.war_birth_years
+        rows.append(
+            (
+                f"lost births {a}-{b} outside the war years {w0}-{w1} (on the ladder)",
+                regime_lost_births(ds, window, a, b),
+                "persons",
+            )
+        )
+    if "war_losses" in ds:
+        rows += [
+            (f"war losses: {item}", ds["war_losses"].sel(war_item=item), "persons")
+            for item in ds["war_item"].values
+        ]
     rows.append(
         (
             f"echo births {lo}-{hi} (births the excess dead would have had)",
@@ -219,7 +235,18 @@ def tables_for(ds: xr.Dataset, window: Window, headline=None) -> dict:
         (f"ladder {r.rung}: {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
         for r in LADDER
     ]
-    out["ladder"] = (*rows_table(rows), f"Definition ladder, {lo_w}-{hi_w}")
+    a, b = window.ladder_period
+    out["ladder"] = (*rows_table(rows), f"Definition ladder, {a}-{b}")
+    if "war_losses" in ds:
+        rows = [
+            (str(item), ds["war_losses"].sel(war_item=item), "persons")
+            for item in ds["war_item"].values
+        ]
+        out["war_losses"] = (
+            *rows_table(rows),
+            "War losses (never on the ladder): excess deaths of the war's causes and the birth "
+            "deficit of the war years",
+        )
     rows = [r for r in headline if "census" in r[0] or "population" in r[0]]
     out["census"] = (*rows_table(rows), "Census padding, undercount and population shortfall")
     rows = [(f"TFR {y}", ds["tfr"].sel(year=y), "") for y in window.years]

@@ -32,7 +32,7 @@ CAUSE_KINDS = ("hazard", "count")
 #: rung 4); ``war`` and ``residual`` causes are never inside a regime rung.
 CAUSE_TAGS = ("regime", "executions", "custodial", "famine", "war", "residual", "other")
 CENSUS_ROLES = ("initial", "observed")
-FLOW_KINDS = ("emigration",)
+FLOW_KINDS = ("emigration", "inflow")
 REGISTRATION_KINDS = ("rates", "events")
 DEVIATION_STRUCTURES = ("iid", "random_walk")
 #: How a custodial stock's baseline deaths are weighted by age and sex (archives.stock_weights)
@@ -175,7 +175,8 @@ class DeviationSpec(_Years):
 @dataclass(frozen=True)
 class FlowSpec(_Years):
     """A migration flow: ``emigration`` removes its total evenly over its years, from every
-    age and sex in proportion to population."""
+    age and sex in proportion to population; ``inflow`` (an annexed territory's people) adds
+    it the same way."""
 
     name: str
     years: tuple[int, int]
@@ -252,6 +253,15 @@ class Window:
     observation_errors: dict = field(default_factory=dict, compare=False)
     text: str = field(default="", compare=False, repr=False)  # the file, saved with results
     path: str = ""
+    #: First years of the later segments of the baseline mortality trend (``[baseline]
+    #: trend_breaks``): each segment has its own slope ``mortality_trend_<year>``.
+    mortality_trend_breaks: tuple[int, ...] = ()
+    #: Years whose lost births are the war's birth deficit, never on the regime ladder
+    #: (``[fertility] war_years``).
+    war_birth_years: tuple[int, int] | None = None
+    #: The ladder's years (``ladder_period``; default the window's years): the 1927-1959
+    #: account reports Stalin's rule, 1927-1953.
+    ladder_years: tuple[int, int] | None = None
 
     # ---- derived, nothing stored twice ----
     @property
@@ -267,6 +277,19 @@ class Window:
     @property
     def period(self) -> tuple[int, int]:
         return (self.first_year, self.last_year)
+
+    @property
+    def ladder_period(self) -> tuple[int, int]:
+        """The years the definition ladder sums (the window's years unless stated)."""
+        return self.ladder_years or self.period
+
+    @property
+    def war_causes(self) -> tuple[CauseSpec, ...]:
+        return tuple(c for c in self.causes if c.has("war"))
+
+    def is_war_birth_year(self, year: int) -> bool:
+        w = self.war_birth_years
+        return w is not None and w[0] <= year <= w[1]
 
     @property
     def initial_census(self) -> CensusSpec:
@@ -560,6 +583,19 @@ class _Parser:
             if not isinstance(table, dict):
                 self.fail(f"prior {pname}", "must be a [priors.NAME] table")
             priors[pname] = self.prior_table(table, f"prior {pname}", need_source=True)
+        breaks = self.get(baseline, "trend_breaks", "[baseline]", list, [])
+        if not all(isinstance(b, int) and not isinstance(b, bool) for b in breaks) or list(
+            breaks
+        ) != sorted(set(breaks)):
+            self.fail("[baseline]", f"'trend_breaks' must be rising years, got {breaks!r}")
+        if any(not first < b <= last for b in breaks):
+            self.fail("[baseline]", f"trend_breaks {breaks} must lie in {first + 1}-{last}")
+        war_years = None
+        if "war_years" in fertility:
+            war_years = self.years(fertility, "[fertility]", first, last, key="war_years")
+        ladder = None
+        if "ladder_period" in r:
+            ladder = self.years(r, "window", first, last, key="ladder_period")
         errors = {}
         for ename, table in self.get(r, "observation_errors", "window", dict, {}).items():
             entry = f"observation error {ename}"
@@ -596,6 +632,9 @@ class _Parser:
             observation_errors=errors,
             text=text,
             path=self.where,
+            mortality_trend_breaks=tuple(int(b) for b in breaks),
+            war_birth_years=war_years,
+            ladder_years=ladder,
         )
 
     def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:

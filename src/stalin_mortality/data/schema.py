@@ -137,7 +137,14 @@ SCHEMAS: dict[str, Schema] = {
             (
                 Column(
                     "cause",
-                    allowed=("executions", "gulag", "dekulakisation", "deportations"),
+                    allowed=(
+                        "executions",
+                        "shootings_1940_41",
+                        "gulag",
+                        "dekulakisation",
+                        "deportations",
+                        "war_military",
+                    ),
                 ),
                 Column("year_start", "year", minimum=1917, maximum=1960),
                 Column("year_end", "year", minimum=1917, maximum=1960),

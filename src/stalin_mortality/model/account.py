@@ -262,7 +262,7 @@ def simulate(
     tfr_base = fertility.tfr(params, window, xp, crisis=False)
     P0 = initial.population(params, window, inputs.initial)
     sr = params["sex_ratio_at_birth"]
-    emigration = flows.emigration(params, window, xp)
+    emigration = flows.net_emigration(params, window, xp)
     hazards = counts = None
     weights = pattern = None
     if not counterfactual:

@@ -1,13 +1,17 @@
 """Baseline ("normal") mortality: Brass relational logit on a standard table.
 
 ``logit l[t, s, x] = alpha[t] + beta * logit l_std[s, x]``, ``alpha[t] = mortality_level +
-mortality_trend * (t - first_year)``; the standard is the window's official life table
+mortality_trend * (t - first_year)``, piecewise linear when the window states trend breaks
+(``[baseline] trend_breaks``: from each break year ``b`` the level moves by
+``mortality_trend_<b>`` a year instead); the standard is the window's official life table
 (1926-27 for the 1927-1939 window).  ``alpha = 0`` reproduces the table: a baseline crude
 death rate of 21.2 per 1000 on the 1927 population, near TsSU's registered 20.3 (TsSU 1929);
 0.14 gives 25.4, the reconstruction of ADH 1993 (25.5).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from ...priors import PriorSpec
 from ...window import Window
@@ -47,13 +51,46 @@ def priors(window: Window) -> list[PriorSpec]:
             units="logit per year",
             component=NAME,
         ),
+    ] + [
+        PriorSpec(
+            trend_name(b),
+            "Normal",
+            {"mu": -0.015, "sigma": 0.01},
+            f"Yearly change of the Brass level without crises from {b} on (a later segment of "
+            "the piecewise-linear trend).",
+            units="logit per year",
+            component=NAME,
+        )
+        for b in window.mortality_trend_breaks
     ]
+
+
+def trend_name(year: int) -> str:
+    """The slope parameter of the trend segment starting in ``year``."""
+    return f"mortality_trend_{year}"
+
+
+def segments(window: Window) -> list[tuple[str, np.ndarray]]:
+    """``(slope parameter, years of that segment elapsed by each projection year)``: the
+    level of year ``t`` is ``mortality_level + sum(slope * elapsed)``."""
+    t = (window.years - window.first_year).astype(float)
+    starts = [0.0] + [float(b - window.first_year) for b in window.mortality_trend_breaks]
+    ends = [*starts[1:], np.inf]
+    names = ["mortality_trend"] + [trend_name(b) for b in window.mortality_trend_breaks]
+    return [(n, np.clip(t, a, b) - a) for n, a, b in zip(names, starts, ends, strict=True)]
+
+
+def level(params: dict, window: Window):
+    """Brass level ``alpha[..., year]`` of baseline mortality."""
+    alpha = params["mortality_level"][..., None]
+    for name, elapsed in segments(window):
+        alpha = alpha + params[name][..., None] * elapsed
+    return alpha
 
 
 def survival(params: dict, window: Window, y_std):
     """Baseline survival ``(S[..., year, sex, age], S_birth[..., year, sex])``."""
-    t = (window.years - window.first_year).astype(float)
-    alpha = params["mortality_level"][..., None] + params["mortality_trend"][..., None] * t
+    alpha = level(params, window)
     return cohort.brass_survival(
         alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
     )
@@ -62,8 +99,7 @@ def survival(params: dict, window: Window, y_std):
 def life_expectancy(params: dict, window: Window, y_std):
     """Baseline life expectancy at birth ``[..., year, sex]`` (the Brass table of each
     year, with the same ``L0`` and open-age closure as the projection)."""
-    t = (window.years - window.first_year).astype(float)
-    alpha = params["mortality_level"][..., None] + params["mortality_trend"][..., None] * t
+    alpha = level(params, window)
     return cohort.brass_e0(
         alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
     )

@@ -1,0 +1,167 @@
+"""The 1927-1959 window (the whole Stalin era): inflows, the piecewise baseline trend, the
+war kept off the ladder, and the accounting identity over 32 years."""
+
+import numpy as np
+import pytest
+
+import stalin_mortality as sm
+from stalin_mortality import estimands
+from stalin_mortality.data import load_tables
+from stalin_mortality.exceptions import WindowError
+from stalin_mortality.model.components import account_parameters, baseline, flows, prior_specs
+from stalin_mortality.window import window_from_text
+
+
+@pytest.fixture(scope="module")
+def era():
+    return sm.load_window("1927_1959")
+
+
+@pytest.fixture(scope="module")
+def era_inputs(observations, era):
+    return sm.make_inputs(observations, era)
+
+
+def _prior_draws(window, n=4, seed=1):
+    """Draws of the account's parameters from their priors (numpy, constrained)."""
+    specs = prior_specs(window)
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name in account_parameters(window):
+        s = specs[name]
+        p = s.parameters
+        shape = (n,) if not s.size else (n, s.size)
+        if s.distribution == "Normal":
+            x = rng.normal(np.asarray(p["mu"]), p["sigma"], size=shape)
+        elif s.distribution == "LogNormal":
+            x = np.exp(rng.normal(np.asarray(p["mu"]), p["sigma"], size=shape))
+        elif s.distribution == "Beta":
+            x = rng.beta(p["alpha"], p["beta"], size=shape)
+        else:  # pragma: no cover - a new distribution in the window
+            raise AssertionError(f"{name}: {s.distribution}")
+        out[name] = x
+    return out
+
+
+def test_window_loads_with_the_whole_era(era):
+    assert era.period == (1927, 1958)
+    assert era.ladder_period == (1927, 1953)
+    assert [c.year for c in era.observed_censuses] == [1937, 1939, 1959]
+    assert {c.name for c in era.war_causes} == {"war_military", "war_civilian"}
+    assert not any(c.has("regime") for c in era.war_causes)
+    assert era.mortality_trend_breaks == (1946,)
+    assert era.war_birth_years == (1941, 1945)
+
+
+def test_baseline_level_is_piecewise_linear(era):
+    p = {"mortality_level": np.array([0.1]), "mortality_trend": np.array([-0.01])}
+    p["mortality_trend_1946"] = np.array([-0.05])
+    alpha = baseline.level(p, era)[0]
+    t = era.years - 1927
+    expected = 0.1 - 0.01 * np.minimum(t, 19) - 0.05 * np.maximum(t - 19, 0)
+    np.testing.assert_allclose(alpha, expected, rtol=1e-12)
+
+
+def test_inflow_is_negative_emigration(era):
+    p = {"emigration_1930_33": np.array([4e5]), "annexation_1939_40": np.array([2e7])}
+    p["emigration_1945_46"] = np.array([6e5])
+    net = flows.net_emigration(p, era, np)[0]
+    assert net[era.index(1930)] == pytest.approx(1e5)
+    assert net[era.index(1939)] == pytest.approx(-1e7)
+    assert net[era.index(1940)] == pytest.approx(-1e7)
+    assert net[era.index(1946)] == pytest.approx(3e5)
+    assert net[era.index(1950)] == 0.0
+
+
+def test_identity_over_32_years_with_the_annexations(era, era_inputs):
+    draws = _prior_draws(era)
+    out = sm.simulate(draws, era_inputs, era, detail=True)
+    pop = out["population"].sum(axis=(-2, -1))
+    migration = np.stack(
+        [
+            np.zeros(4) if f.migration is None else f.migration.sum(axis=(-2, -1))
+            for f in out["flows"]
+        ],
+        axis=-1,
+    )
+    change = out["births"] - out["deaths"] + migration
+    np.testing.assert_allclose(pop[:, 1:] - pop[:, :-1], change, rtol=0, atol=1e-2)
+    # the annexations add their draw, less nothing: migration of 1939-40 is the inflow
+    np.testing.assert_allclose(
+        migration[:, era.index(1939)] + migration[:, era.index(1940)],
+        draws["annexation_1939_40"],
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(out["excess_by_age"].sum(axis=(-2, -1)), out["excess"], rtol=1e-9)
+    assert (out["population"] > 0).all()
+
+
+def test_war_is_never_on_the_ladder(era, era_inputs):
+    draws = _prior_draws(era, seed=3)
+    ds = estimands.compute_from_params(draws, era_inputs, era)
+    for rung in estimands.LADDER:
+        assert not {"war_military", "war_civilian"} & set(estimands.rung_causes(era, rung))
+    lo, hi = era.ladder_period
+    # rung 5 adds the lost births of the ladder's years outside the war's years only
+    outside = [y for y in range(lo, hi + 1) if not 1941 <= y <= 1945]
+    lost = ds["lost_births"].sel(year=outside).sum("year").values
+    rungs = list(ds["rung"].values)
+    np.testing.assert_allclose(
+        ds["ladder"].values[:, rungs.index("5")] - ds["ladder"].values[:, rungs.index("4")],
+        lost,
+        rtol=1e-10,
+    )
+    war = ds["war_losses"]
+    items = list(ds["war_item"].values)
+    deficit = "birth deficit 1941-1945"
+    assert items == ["war: military deaths", "war: civilian deaths", deficit, "total war losses"]
+    np.testing.assert_allclose(war.values[:, -1], war.values[:, :-1].sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        war.sel(war_item=deficit).values,
+        ds["lost_births"].sel(year=slice(1941, 1945)).sum("year").values,
+        rtol=1e-12,
+    )
+    # the ladder sums 1927-1953 only: a regime cause's deaths of 1954-58 are not on it
+    assert era.cause("gulag").years[1] == 1953 and "famine_1946_47" in era.cause_names
+    assert ds["ladder"].sel(rung="4").values == pytest.approx(
+        sum(
+            ds["excess_deaths"].sel(cause=c, year=slice(1927, 1953)).sum("year").values
+            for c in [c.name for c in era.causes if c.has("regime") and c.ladder_years is None]
+        )
+        + ds["excess_deaths"].sel(cause="famine_1930_34", year=slice(1931, 1933)).sum("year").values
+    )
+
+
+def test_post_war_trend_centre_is_the_1958_59_table(era):
+    """mortality_trend_1946 reaches the official 1958-59 table's Brass level (beta = 1,
+    ages 1-85, against the 1926-27 standard) by 1959 from the pre-war slope's 1946 level."""
+    lt = load_tables()["life_tables.csv"]
+
+    def alpha(period, sex):
+        def logit(p):
+            lx = lt[(lt.period == p) & (lt.sex == sex)].set_index("age").lx / 1e5
+            lx = lx.loc[list(range(1, 86))].values
+            return 0.5 * np.log((1 - lx) / lx)
+
+        return float(np.mean(logit(period) - logit("1926-1927")))
+
+    a59 = np.mean([alpha("1958-1959", s) for s in ("male", "female")])
+    pre = era.priors["mortality_trend"].parameters["mu"]
+    slope = (a59 - pre * (1946 - 1927)) / (1959 - 1946)
+    assert era.priors["mortality_trend_1946"].parameters["mu"] == pytest.approx(slope, abs=5e-4)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("trend_breaks = [1946]", "trend_breaks = [1960]", "must lie in 1928-1958"),
+        ("trend_breaks = [1946]", "trend_breaks = [1946, 1940]", "must be rising years"),
+        ("war_years = [1941, 1945]", "war_years = [1941, 1965]", "outside the window"),
+        ("ladder_period = [1927, 1953]", "ladder_period = [1920, 1953]", "outside the window"),
+        ('kind = "inflow"', 'kind = "annexed"', "unknown kind 'annexed'"),
+    ],
+)
+def test_bad_whole_era_keys_name_the_entry(era, old, new, message):
+    assert old in era.text
+    with pytest.raises(WindowError, match=message):
+        window_from_text(era.text.replace(old, new, 1), "w.toml")
