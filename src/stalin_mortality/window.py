@@ -222,6 +222,9 @@ class ArchivalSpec:
     #: ``False``: the series has no completeness parameter (its ratios carry everything
     #: between a record and a death, e.g. sentences per execution).
     completeness: bool = True
+    #: Only the rows whose ``coverage`` is this text (``None``: every row of the measure);
+    #: e.g. a report's total where its parts are rows too.
+    coverage: str | None = None
 
     def ratio_of_year(self, year: int) -> RatioSpec | None:
         return next((r for r in self.ratios if r.years[0] <= year <= r.years[1]), None)
@@ -256,6 +259,9 @@ class Window:
     #: First years of the later segments of the baseline mortality trend (``[baseline]
     #: trend_breaks``): each segment has its own slope ``mortality_trend_<year>``.
     mortality_trend_breaks: tuple[int, ...] = ()
+    #: Years from which the Brass slope changes yearly (``[baseline] slope_breaks``):
+    #: ``mortality_slope_trend_<year>``.
+    mortality_slope_breaks: tuple[int, ...] = ()
     #: Years whose lost births are the war's birth deficit, never on the regime ladder
     #: (``[fertility] war_years``).
     war_birth_years: tuple[int, int] | None = None
@@ -575,21 +581,19 @@ class _Parser:
                 self.fail(entry, f"'completeness' must be true or false, got {completeness!r}")
             if not completeness and not ratios:
                 self.fail(entry, "a series without completeness needs its ratios")
+            coverage = self.get(a, "coverage", entry, str, None)
             archival.append(
-                ArchivalSpec(cause, measure, stock, tuple(ratios), composition, completeness)
+                ArchivalSpec(
+                    cause, measure, stock, tuple(ratios), composition, completeness, coverage
+                )
             )
         priors = {}
         for pname, table in self.get(r, "priors", "window", dict, {}).items():
             if not isinstance(table, dict):
                 self.fail(f"prior {pname}", "must be a [priors.NAME] table")
             priors[pname] = self.prior_table(table, f"prior {pname}", need_source=True)
-        breaks = self.get(baseline, "trend_breaks", "[baseline]", list, [])
-        if not all(isinstance(b, int) and not isinstance(b, bool) for b in breaks) or list(
-            breaks
-        ) != sorted(set(breaks)):
-            self.fail("[baseline]", f"'trend_breaks' must be rising years, got {breaks!r}")
-        if any(not first < b <= last for b in breaks):
-            self.fail("[baseline]", f"trend_breaks {breaks} must lie in {first + 1}-{last}")
+        breaks = self.breaks(baseline, "trend_breaks", first, last)
+        slope_breaks = self.breaks(baseline, "slope_breaks", first, last)
         war_years = None
         if "war_years" in fertility:
             war_years = self.years(fertility, "[fertility]", first, last, key="war_years")
@@ -632,10 +636,22 @@ class _Parser:
             observation_errors=errors,
             text=text,
             path=self.where,
-            mortality_trend_breaks=tuple(int(b) for b in breaks),
+            mortality_trend_breaks=breaks,
+            mortality_slope_breaks=slope_breaks,
             war_birth_years=war_years,
             ladder_years=ladder,
         )
+
+    def breaks(self, baseline: dict, key: str, first: int, last: int) -> tuple[int, ...]:
+        """Rising years inside the window after its first (``[baseline]`` ``key``)."""
+        value = self.get(baseline, key, "[baseline]", list, [])
+        if not all(isinstance(b, int) and not isinstance(b, bool) for b in value) or list(
+            value
+        ) != sorted(set(value)):
+            self.fail("[baseline]", f"'{key}' must be rising years, got {value!r}")
+        if any(not first < b <= last for b in value):
+            self.fail("[baseline]", f"{key} {value} must lie in {first + 1}-{last}")
+        return tuple(int(b) for b in value)
 
     def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:
         out = []

@@ -165,3 +165,37 @@ def test_bad_whole_era_keys_name_the_entry(era, old, new, message):
     assert old in era.text
     with pytest.raises(WindowError, match=message):
         window_from_text(era.text.replace(old, new, 1), "w.toml")
+
+
+def test_post_war_slope_trend_centre_is_the_1958_59_tables_beta(era):
+    """mortality_slope_trend_1946 takes beta from the prior's 1 to the least-squares Brass
+    beta of the official 1958-59 table (ages 1-85, against the 1926-27 standard) by 1959."""
+    lt = load_tables()["life_tables.csv"]
+
+    def logit(period, sex):
+        lx = lt[(lt.period == period) & (lt.sex == sex)].set_index("age").lx / 1e5
+        lx = lx.loc[list(range(1, 86))].values
+        return 0.5 * np.log((1 - lx) / lx)
+
+    beta = np.mean(
+        [np.polyfit(logit("1926-1927", s), logit("1958-1959", s), 1)[0] for s in ("male", "female")]
+    )
+    assert beta == pytest.approx(1.306, abs=0.002)
+    centre = era.priors["mortality_slope_trend_1946"].parameters["mu"]
+    assert centre == pytest.approx((beta - 1.0) / (1959 - 1946), abs=2e-4)
+
+
+def test_baseline_slope_moves_from_its_break(era):
+    p = {"mortality_slope": np.array([1.0]), "mortality_slope_trend_1946": np.array([0.02])}
+    beta = baseline.slope(p, era)[0]
+    t = era.years - 1927
+    np.testing.assert_allclose(beta, 1.0 + 0.02 * np.maximum(t - 19, 0), rtol=1e-12)
+    # a steeper slope in 1958 than in 1945: lower child mortality relative to adults
+    draws = {k: np.atleast_1d(v) for k, v in _prior_draws(era, n=1).items()}
+    draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
+    draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
+    draws.update(mortality_trend_1946=np.array([0.0]))
+    S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era).y_std)
+    q = 1 - S[0]
+    i45, i58 = era.index(1945), era.index(1958)
+    assert q[i58, :, 1].mean() < q[i45, :, 1].mean()  # children 1-2 die less

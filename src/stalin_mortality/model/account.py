@@ -219,13 +219,16 @@ def archival_records(observations: xr.Dataset, window: Window) -> list:
     """The archival rows each of the window's series observes: the series' measure, years
     inside the cause's years (rows spanning other years are not comparable)."""
     rec = observations["archival_records"]
-    wanted = {(a.cause, a.measure) for a in window.archival}
+    wanted = {(a.cause, a.measure): a.coverage for a in window.archival}
     out = []
     for i in range(rec.sizes["record"]):
         cause = str(rec["record_cause"].values[i])
         measure = str(rec["record_measure"].values[i])
         first, last = int(rec["record_year_start"].values[i]), int(rec["record_year_end"].values[i])
         if (cause, measure) not in wanted:
+            continue
+        coverage = wanted[(cause, measure)]
+        if coverage is not None and str(rec["record_label"].values[i]) != coverage:
             continue
         lo, hi = window.cause(cause).years
         if first < lo or last > hi:

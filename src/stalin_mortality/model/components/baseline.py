@@ -3,7 +3,10 @@
 ``logit l[t, s, x] = alpha[t] + beta * logit l_std[s, x]``, ``alpha[t] = mortality_level +
 mortality_trend * (t - first_year)``, piecewise linear when the window states trend breaks
 (``[baseline] trend_breaks``: from each break year ``b`` the level moves by
-``mortality_trend_<b>`` a year instead); the standard is the window's official life table
+``mortality_trend_<b>`` a year instead).  ``beta`` is ``mortality_slope``, and from each year
+``b`` of ``[baseline] slope_breaks`` it moves by ``mortality_slope_trend_<b>`` a year (the
+1958-59 table's age pattern is steeper than the 1926-27 standard's: Brass beta 1.3, as
+child mortality fell faster than adult).  The standard is the window's official life table
 (1926-27 for the 1927-1939 window).  ``alpha = 0`` reproduces the table: a baseline crude
 death rate of 21.2 per 1000 on the 1927 population, near TsSU's registered 20.3 (TsSU 1929);
 0.14 gives 25.4, the reconstruction of ADH 1993 (25.5).
@@ -22,52 +25,71 @@ NAME = "baseline"
 
 def priors(window: Window) -> list[PriorSpec]:
     y0 = window.first_year
-    return [
-        PriorSpec(
-            "mortality_level",
-            "Normal",
-            {"mu": 0.04, "sigma": 0.08},
-            f"Brass logit level alpha of baseline mortality in {y0} against the standard "
-            "table: 0 reproduces the official 1926-27 table (crude death rate 21.2 per 1000 "
-            "on the 1927 population, near TsSU's registered 20.3); 0.14 gives 25.4, ADH's "
-            "reconstruction. Centred between the two views, admitting both.",
-            units="logit",
-            component=NAME,
-        ),
-        PriorSpec(
-            "mortality_slope",
-            "Normal",
-            {"mu": 1.0, "sigma": 0.05},
-            "Brass logit slope beta (1 = the standard table's age pattern).",
-            units="ratio",
-            component=NAME,
-        ),
-        PriorSpec(
-            "mortality_trend",
-            "Normal",
-            {"mu": -0.015, "sigma": 0.01},
-            "Yearly change of the Brass level without crises (the counterfactual improvement; "
-            "-0.015 a year adds about 0.55 years of life expectancy at birth a year).",
-            units="logit per year",
-            component=NAME,
-        ),
-    ] + [
-        PriorSpec(
-            trend_name(b),
-            "Normal",
-            {"mu": -0.015, "sigma": 0.01},
-            f"Yearly change of the Brass level without crises from {b} on (a later segment of "
-            "the piecewise-linear trend).",
-            units="logit per year",
-            component=NAME,
-        )
-        for b in window.mortality_trend_breaks
-    ]
+    return (
+        [
+            PriorSpec(
+                "mortality_level",
+                "Normal",
+                {"mu": 0.04, "sigma": 0.08},
+                f"Brass logit level alpha of baseline mortality in {y0} against the standard "
+                "table: 0 reproduces the official 1926-27 table (crude death rate 21.2 per 1000 "
+                "on the 1927 population, near TsSU's registered 20.3); 0.14 gives 25.4, ADH's "
+                "reconstruction. Centred between the two views, admitting both.",
+                units="logit",
+                component=NAME,
+            ),
+            PriorSpec(
+                "mortality_slope",
+                "Normal",
+                {"mu": 1.0, "sigma": 0.05},
+                "Brass logit slope beta (1 = the standard table's age pattern).",
+                units="ratio",
+                component=NAME,
+            ),
+            PriorSpec(
+                "mortality_trend",
+                "Normal",
+                {"mu": -0.015, "sigma": 0.01},
+                "Yearly change of the Brass level without crises (the counterfactual improvement; "
+                "-0.015 a year adds about 0.55 years of life expectancy at birth a year).",
+                units="logit per year",
+                component=NAME,
+            ),
+        ]
+        + [
+            PriorSpec(
+                trend_name(b),
+                "Normal",
+                {"mu": -0.015, "sigma": 0.01},
+                f"Yearly change of the Brass level without crises from {b} on (a later segment of "
+                "the piecewise-linear trend).",
+                units="logit per year",
+                component=NAME,
+            )
+            for b in window.mortality_trend_breaks
+        ]
+        + [
+            PriorSpec(
+                slope_trend_name(b),
+                "Normal",
+                {"mu": 0.0, "sigma": 0.01},
+                f"Yearly change of the Brass slope beta of baseline mortality from {b} on.",
+                units="per year",
+                component=NAME,
+            )
+            for b in window.mortality_slope_breaks
+        ]
+    )
 
 
 def trend_name(year: int) -> str:
     """The slope parameter of the trend segment starting in ``year``."""
     return f"mortality_trend_{year}"
+
+
+def slope_trend_name(year: int) -> str:
+    """The parameter of the Brass slope's yearly change from ``year``."""
+    return f"mortality_slope_trend_{year}"
 
 
 def segments(window: Window) -> list[tuple[str, np.ndarray]]:
@@ -88,18 +110,25 @@ def level(params: dict, window: Window):
     return alpha
 
 
+def slope(params: dict, window: Window):
+    """Brass slope ``beta[..., year]`` of baseline mortality (``[..., 1]`` when constant)."""
+    beta = params["mortality_slope"][..., None]
+    t = (window.years - window.first_year).astype(float)
+    for b in window.mortality_slope_breaks:
+        elapsed = np.maximum(t - (b - window.first_year), 0.0)
+        beta = beta + params[slope_trend_name(b)][..., None] * elapsed
+    return beta
+
+
 def survival(params: dict, window: Window, y_std):
     """Baseline survival ``(S[..., year, sex, age], S_birth[..., year, sex])``."""
     alpha = level(params, window)
-    return cohort.brass_survival(
-        alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
-    )
+    beta = slope(params, window)
+    return cohort.brass_survival(alpha[..., None, None], beta[..., None, None], y_std)
 
 
 def life_expectancy(params: dict, window: Window, y_std):
     """Baseline life expectancy at birth ``[..., year, sex]`` (the Brass table of each
     year, with the same ``L0`` and open-age closure as the projection)."""
     alpha = level(params, window)
-    return cohort.brass_e0(
-        alpha[..., None, None], params["mortality_slope"][..., None, None, None], y_std
-    )
+    return cohort.brass_e0(alpha[..., None, None], slope(params, window)[..., None, None], y_std)
