@@ -199,3 +199,20 @@ def test_baseline_slope_moves_from_its_break(era):
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)
     assert q[i58, :, 1].mean() < q[i45, :, 1].mean()  # children 1-2 die less
+
+
+def test_deportation_series_takes_the_report_total_not_its_parts(era_inputs):
+    rows = [r for r in era_inputs.archival if r[0] == "deportations"]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(1941, 1948, 269080.0)]
+    stock = era_inputs.custodial_stock["deportations"]
+    assert sorted(stock) == list(range(1941, 1949))
+    assert stock[1945] == pytest.approx(2061614)  # the five contingents' arrivals
+
+
+def test_war_military_count_and_shootings_are_observed(era_inputs):
+    got = {(r[0], r[1], r[2]): r[3] for r in era_inputs.archival}
+    assert got[("war_military", 1941, 1945)] == 8668400
+    assert got[("shootings_1940_41", 1940, 1940)] == 21857
+    sentences = {r[1]: r[3] for r in era_inputs.archival if r[0] == "executions"}
+    assert 1948 not in sentences and 1949 not in sentences  # no death penalty: no row
+    assert sentences[1942] == 23278
