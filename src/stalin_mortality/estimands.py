@@ -327,7 +327,8 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
     Each claim is compared with the model's quantity over the claim's own years (their
     overlap with the window); ``model_lower``/``model_upper`` are the stated interval of
     that quantity.  A claim is ``comparable`` when its period lies inside the window (or is
-    the window's census-to-census span, e.g. 1926-1939); otherwise the model's quantity
+    runs from the initial census to an observed one, e.g. 1926-1939: the years between them);
+    otherwise the model's quantity
     covers only part of the claim's period, and ``prob_at_least_figure`` is left empty.
     Famine claims (estimand ``famine_excess``) are compared with every excess death of the
     claim's years, as famine demographers count them.
@@ -336,15 +337,15 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
 
     rows = []
     lo_w, hi_w = window.period
-    intercensal = (window.initial_census.year, hi_w + 1)
     for c in claims.itertuples():
         period = claim_period(c.period)
+        span = census_to_census(window, period)
+        if span is not None:  # census to census (e.g. 1926-1939): the years between them
+            period = span
         values, label = _estimand_for(ds, window, str(c.estimand), period)
         if values is None:
             continue
         comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
-        if period == intercensal:
-            comparable = True  # census to census (e.g. 1926-1939): the window itself
         if _stock_for(ds, str(c.estimand)) is not None:
             comparable = True  # a census-date quantity, named with its date
         lower, upper = interval(values)
@@ -374,6 +375,18 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
             }
         )
     return pd.DataFrame(rows)
+
+
+def census_to_census(window: Window, period) -> tuple[int, int] | None:
+    """The projection years of a claim from the initial census to an observed census (e.g.
+    ``1926-1939``: 1927-1938, the years between the 1926 and the 1939 census), or ``None``."""
+    if period is None:
+        return None
+    spans = {
+        (window.initial_census.year, c.year): (window.first_year, c.year - 1)
+        for c in window.observed_censuses
+    }
+    return spans.get(tuple(period))
 
 
 def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):

@@ -302,6 +302,16 @@ def plot_excess_by_year(
                 width=0.8,
             )
         bottom += values
+    if window.war_causes:  # the war's years in a band of their own: never on the ladder
+        war_years = [y for c in window.war_causes for y in c.year_list]
+        ax1.axvspan(
+            min(war_years) - 0.5,
+            max(war_years) + 0.5,
+            color="tab:gray",
+            alpha=0.12,
+            zorder=0,
+            label=f"war {min(war_years)}-{max(war_years)} (its own table, never on the ladder)",
+        )
     total = data[["all_causes_lower", "all_causes_median", "all_causes_upper"]].to_numpy().T
     _interval_bars(ax1, years, total, f"all causes: {INTERVAL_LABEL}")
     ax1.yaxis.set_major_formatter(MILLIONS_1)
@@ -318,7 +328,7 @@ def plot_excess_by_year(
     ax2.yaxis.set_major_formatter(MILLIONS_1)
     ax2.set_ylabel("Lost births (millions)")
     ax2.set_xlabel("Year")
-    ax2.set_xticks(years)
+    ax2.set_xticks(years if len(years) <= 16 else years[::2])  # 32 years: every other
     ax2.tick_params(axis="x", labelrotation=45)
     ax2.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
@@ -445,7 +455,7 @@ def plot_ladder(
     ax.set_yticks(rung_y, ticks, fontsize=7.5)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1e6:g}"))
-    lo, hi = window.period
+    lo, hi = window.ladder_period
     ax.set_xlabel(f"Deaths (millions, log scale), {lo}-{hi}")
     ax.set_title(f"Definition ladder and published claims ({scenario} scenario)", fontsize=10)
     ax.set_ylim(-0.7, n - 0.3)

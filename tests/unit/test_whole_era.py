@@ -216,3 +216,24 @@ def test_war_military_count_and_shootings_are_observed(era_inputs):
     sentences = {r[1]: r[3] for r in era_inputs.archival if r[0] == "executions"}
     assert 1948 not in sentences and 1949 not in sentences  # no death penalty: no row
     assert sentences[1942] == 23278
+
+
+def test_census_to_census_claims_count_the_years_between(era):
+    assert estimands.census_to_census(era, (1926, 1939)) == (1927, 1938)
+    assert estimands.census_to_census(era, (1926, 1959)) == (1927, 1958)
+    assert estimands.census_to_census(era, (1930, 1939)) is None
+    assert estimands.census_to_census(era, None) is None
+
+
+def test_anderson_silver_is_compared_over_1927_1938_in_the_whole_era(era, era_inputs):
+    import pandas as pd
+
+    ds = estimands.compute_from_params(_prior_draws(era, n=3, seed=7), era_inputs, era)
+    claims = pd.read_csv(sm.constants.DATA_DIR / "published_claims.csv")
+    table = estimands.claims_table(ds, claims, era).set_index("claim")
+    row = table.loc["total_anderson_silver"]
+    assert bool(row.comparable)
+    assert "1927-1938" in row.model_quantity
+    # a claim over 1927-1953 is compared over the ladder's own years
+    medvedev = table.loc[[c for c in table.index if "medvedev" in c][0]]
+    assert bool(medvedev.comparable) and "1927-1953" in medvedev.model_quantity
