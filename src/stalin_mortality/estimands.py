@@ -276,9 +276,21 @@ def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarr
 
 
 def regime_lost_births(ds: xr.Dataset, window: Window, lo: int, hi: int):
-    """Lost births of ``lo``-``hi`` outside the war's years (the ladder's lost births)."""
-    years = [y for y in window.years if lo <= y <= hi and not window.is_war_birth_year(y)]
+    """Lost births of ``lo``-``hi`` the ladder counts (outside the war's years, inside the
+    window's ``ladder_birth_years``)."""
+    years = [y for y in window.years if lo <= y <= hi and window.lost_births_on_ladder(y)]
     return ds["lost_births"].sel(year=years).sum("year")
+
+
+def unattributed_birth_years(window: Window) -> list[int]:
+    """Years of the ladder's period whose lost births are on no rung and in no war table
+    (e.g. 1946-53 in the 1927-1959 window)."""
+    lo, hi = window.ladder_period
+    return [
+        y
+        for y in range(lo, hi + 1)
+        if not window.lost_births_on_ladder(y) and not window.is_war_birth_year(y)
+    ]
 
 
 def _ladder(ds: xr.Dataset, window: Window, years) -> list[np.ndarray]:

@@ -14,7 +14,13 @@ import xarray as xr
 
 from . import plots, report
 from .constants import INTERVAL_KIND, INTERVAL_PROB
-from .estimands import LADDER, margin_label, regime_lost_births, rung_labels
+from .estimands import (
+    LADDER,
+    margin_label,
+    regime_lost_births,
+    rung_labels,
+    unattributed_birth_years,
+)
 from .window import Window
 
 SUMMARY_FILE = "summary"
@@ -109,17 +115,26 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
         (f"ladder {r.rung} ({a}-{b}): {labels[r.rung]}", ds["ladder"].sel(rung=r.rung), "persons")
         for r in LADDER
     ]
-    if window.war_birth_years is None:
+    if window.war_birth_years is None and window.ladder_birth_years is None:
         rows.append((f"lost births {lo}-{hi}", _period(ds, "lost_births", lo, hi), "persons"))
     else:
-        w0, w1 = window.war_birth_years
+        on = [y for y in range(a, b + 1) if window.lost_births_on_ladder(y)]
         rows.append(
             (
-                f"lost births {a}-{b} outside the war years {w0}-{w1} (on the ladder)",
+                f"lost births {_years_text(on)} (on the ladder)",
                 regime_lost_births(ds, window, a, b),
                 "persons",
             )
         )
+        off = unattributed_birth_years(window)
+        if off:
+            rows.append(
+                (
+                    f"lost births {_years_text(off)} (not attributed: on no rung)",
+                    ds["lost_births"].sel(year=off).sum("year"),
+                    "persons",
+                )
+            )
     if "war_losses" in ds:
         rows += [
             (f"war losses: {item}", ds["war_losses"].sel(war_item=item), "persons")
@@ -172,6 +187,18 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
         for sex in ("male", "female")
     ]
     return rows
+
+
+def _years_text(years: list[int]) -> str:
+    """``1927-1940`` for consecutive years, else the ranges joined by commas."""
+    parts, start = [], None
+    for i, y in enumerate(years):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            parts.append(str(start) if start == y else f"{start}-{y}")
+            start = None
+    return ", ".join(parts)
 
 
 def with_identification(table: pd.DataFrame, post_rows, prior_rows) -> pd.DataFrame:

@@ -222,9 +222,9 @@ class ArchivalSpec:
     #: ``False``: the series has no completeness parameter (its ratios carry everything
     #: between a record and a death, e.g. sentences per execution).
     completeness: bool = True
-    #: Only the rows whose ``coverage`` is this text (``None``: every row of the measure);
-    #: e.g. a report's total where its parts are rows too.
-    coverage: str | None = None
+    #: Only the rows whose ``coverage`` is one of these texts (``None``: every row of the
+    #: measure); e.g. some parts of a report whose total is a row too.
+    coverage: tuple[str, ...] | None = None
 
     def ratio_of_year(self, year: int) -> RatioSpec | None:
         return next((r for r in self.ratios if r.years[0] <= year <= r.years[1]), None)
@@ -265,6 +265,10 @@ class Window:
     #: Years whose lost births are the war's birth deficit, never on the regime ladder
     #: (``[fertility] war_years``).
     war_birth_years: tuple[int, int] | None = None
+    #: Years whose lost births the ladder counts (``[fertility] ladder_years``; default all
+    #: its years outside the war's): the 1927-1959 window stops in 1940, as post-war lost
+    #: births measure the shortage of men against a trend carried 20-30 years forward.
+    ladder_birth_years: tuple[int, int] | None = None
     #: The ladder's years (``ladder_period``; default the window's years): the 1927-1959
     #: account reports Stalin's rule, 1927-1953.
     ladder_years: tuple[int, int] | None = None
@@ -296,6 +300,13 @@ class Window:
     def is_war_birth_year(self, year: int) -> bool:
         w = self.war_birth_years
         return w is not None and w[0] <= year <= w[1]
+
+    def lost_births_on_ladder(self, year: int) -> bool:
+        """Whether the ladder counts the lost births of ``year`` (not a war year, inside
+        ``ladder_birth_years`` when stated)."""
+        b = self.ladder_birth_years
+        inside = b is None or b[0] <= year <= b[1]
+        return inside and not self.is_war_birth_year(year)
 
     @property
     def initial_census(self) -> CensusSpec:
@@ -581,7 +592,15 @@ class _Parser:
                 self.fail(entry, f"'completeness' must be true or false, got {completeness!r}")
             if not completeness and not ratios:
                 self.fail(entry, "a series without completeness needs its ratios")
-            coverage = self.get(a, "coverage", entry, str, None)
+            coverage = a.get("coverage")
+            if coverage is not None:
+                if isinstance(coverage, str):
+                    coverage = [coverage]
+                if not isinstance(coverage, list) or not all(isinstance(c, str) for c in coverage):
+                    self.fail(
+                        entry, f"'coverage' must be a text or a list of texts, got {coverage!r}"
+                    )
+                coverage = tuple(coverage)
             archival.append(
                 ArchivalSpec(
                     cause, measure, stock, tuple(ratios), composition, completeness, coverage
@@ -597,6 +616,9 @@ class _Parser:
         war_years = None
         if "war_years" in fertility:
             war_years = self.years(fertility, "[fertility]", first, last, key="war_years")
+        birth_years = None
+        if "ladder_years" in fertility:
+            birth_years = self.years(fertility, "[fertility]", first, last, key="ladder_years")
         ladder = None
         if "ladder_period" in r:
             ladder = self.years(r, "window", first, last, key="ladder_period")
@@ -639,6 +661,7 @@ class _Parser:
             mortality_trend_breaks=breaks,
             mortality_slope_breaks=slope_breaks,
             war_birth_years=war_years,
+            ladder_birth_years=birth_years,
             ladder_years=ladder,
         )
 

@@ -65,10 +65,13 @@ def test_baseline_level_is_piecewise_linear(era):
 def test_inflow_is_negative_emigration(era):
     p = {"emigration_1930_33": np.array([4e5]), "annexation_1939_40": np.array([2e7])}
     p["emigration_1945_46"] = np.array([6e5])
+    p["annexation_1944_45"] = np.array([8e5])
     net = flows.net_emigration(p, era, np)[0]
     assert net[era.index(1930)] == pytest.approx(1e5)
     assert net[era.index(1939)] == pytest.approx(-1e7)
     assert net[era.index(1940)] == pytest.approx(-1e7)
+    assert net[era.index(1944)] == pytest.approx(-4e5)
+    assert net[era.index(1945)] == pytest.approx(-4e5 + 3e5)
     assert net[era.index(1946)] == pytest.approx(3e5)
     assert net[era.index(1950)] == 0.0
 
@@ -101,9 +104,11 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     ds = estimands.compute_from_params(draws, era_inputs, era)
     for rung in estimands.LADDER:
         assert not {"war_military", "war_civilian"} & set(estimands.rung_causes(era, rung))
-    lo, hi = era.ladder_period
-    # rung 5 adds the lost births of the ladder's years outside the war's years only
-    outside = [y for y in range(lo, hi + 1) if not 1941 <= y <= 1945]
+    assert era.ladder_period == (1927, 1953)
+    # rung 5 adds the lost births of 1927-40 only (the war's are its birth deficit, the
+    # post-war years' are reported apart, not attributed)
+    outside = list(range(1927, 1941))
+    assert estimands.unattributed_birth_years(era) == list(range(1946, 1954))
     lost = ds["lost_births"].sel(year=outside).sum("year").values
     rungs = list(ds["rung"].values)
     np.testing.assert_allclose(
@@ -157,6 +162,7 @@ def test_post_war_trend_centre_is_the_1958_59_table(era):
         ("trend_breaks = [1946]", "trend_breaks = [1960]", "must lie in 1928-1958"),
         ("trend_breaks = [1946]", "trend_breaks = [1946, 1940]", "must be rising years"),
         ("war_years = [1941, 1945]", "war_years = [1941, 1965]", "outside the window"),
+        ("ladder_years = [1927, 1940]", "ladder_years = [1927, 1970]", "outside the window"),
         ("ladder_period = [1927, 1953]", "ladder_period = [1920, 1953]", "outside the window"),
         ('kind = "inflow"', 'kind = "annexed"', "unknown kind 'annexed'"),
     ],
@@ -201,12 +207,14 @@ def test_baseline_slope_moves_from_its_break(era):
     assert q[i58, :, 1].mean() < q[i45, :, 1].mean()  # children 1-2 die less
 
 
-def test_deportation_series_takes_the_report_total_not_its_parts(era_inputs):
+def test_deportation_series_sums_four_contingents(era_inputs):
+    # the four contingents other than the Germans, summed into one record
     rows = [r for r in era_inputs.archival if r[0] == "deportations"]
-    assert [(r[1], r[2], r[3]) for r in rows] == [(1941, 1948, 269080.0)]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(1943, 1948, 44887 + 16594 + 146892 + 15432)]
+    assert rows[0][4].startswith("sum of: ")
     stock = era_inputs.custodial_stock["deportations"]
-    assert sorted(stock) == list(range(1941, 1949))
-    assert stock[1945] == pytest.approx(2061614)  # the five contingents' arrivals
+    assert sorted(stock) == list(range(1943, 1949))
+    assert stock[1945] == pytest.approx(90940 + 578527 + 227457 + 94669, abs=1)
 
 
 def test_war_military_count_and_shootings_are_observed(era_inputs):
@@ -235,5 +243,5 @@ def test_anderson_silver_is_compared_over_1927_1938_in_the_whole_era(era, era_in
     assert bool(row.comparable)
     assert "1927-1938" in row.model_quantity
     # a claim over 1927-1953 is compared over the ladder's own years
-    medvedev = table.loc[[c for c in table.index if "medvedev" in c][0]]
+    medvedev = table.loc[next(c for c in table.index if "medvedev" in c)]
     assert bool(medvedev.comparable) and "1927-1953" in medvedev.model_quantity

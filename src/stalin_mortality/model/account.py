@@ -228,13 +228,30 @@ def archival_records(observations: xr.Dataset, window: Window) -> list:
         if (cause, measure) not in wanted:
             continue
         coverage = wanted[(cause, measure)]
-        if coverage is not None and str(rec["record_label"].values[i]) != coverage:
+        if coverage is not None and str(rec["record_label"].values[i]) not in coverage:
             continue
         lo, hi = window.cause(cause).years
         if first < lo or last > hi:
             continue
         label = str(rec["record_label"].values[i])
         out.append((cause, first, last, float(rec.values[i]), label))
+    return _sum_parts(out, window)
+
+
+def _sum_parts(records: list, window: Window) -> list:
+    """A series that picks several rows by ``coverage`` observes their sum, one record per
+    span of years (the rows are parts of one population: each alone is not the cause's)."""
+    out: list = []
+    parts: dict = {}
+    several = {a.cause for a in window.archival if a.coverage is not None and len(a.coverage) > 1}
+    for r in records:
+        if r[0] in several:
+            parts.setdefault((r[0], r[1], r[2]), []).append(r)
+        else:
+            out.append(r)
+    for (cause, first, last), rows in parts.items():
+        label = "sum of: " + "; ".join(r[4] for r in rows)
+        out.append((cause, first, last, float(sum(r[3] for r in rows)), label))
     return out
 
 
