@@ -174,7 +174,20 @@ TAG_COLOURS = {
     "residual": "#bbbbbb",
     "other": "#999999",
 }
-PALETTE = ("#8c510a", "#5e3c99", "#d8b365", "#762a83", "#35978f", "#c51b7d")
+PALETTE = (
+    "#8c510a",
+    "#5e3c99",
+    "#d8b365",
+    "#762a83",
+    "#35978f",
+    "#c51b7d",
+    "#2166ac",
+    "#e08214",
+    "#542788",
+    "#01665e",
+)
+#: The war's causes in greens, one shade each: the war reads as one family of colours.
+WAR_SHADES = ("#1b7837", "#5aae61", "#a6dba0", "#00441b", "#d9f0d3")
 MILLIONS_1 = FuncFormatter(lambda x, _: f"{x / 1e6:,.1f}")
 SAMPLE_DIMS = ("chain", "draw")
 
@@ -192,11 +205,15 @@ def _axes(ax: Any, n: int = 1, vertical: bool = False, **subplots: Any) -> tuple
 
 
 def cause_colours(window) -> dict[str, str]:
-    """A colour per cause: by its distinctive tag (famine, executions, war ...), else (and
-    for a second cause of the same tag) the next colour of the palette."""
+    """A colour per cause: the war's causes in shades of green; the others by their
+    distinctive tag (famine, executions ...), else (and for a second cause of the same tag)
+    the next colour of the palette."""
     out: dict[str, str] = {}
-    k = 0
+    k = w = 0
     for c in window.causes:
+        if c.has("war"):
+            out[c.name], w = WAR_SHADES[w % len(WAR_SHADES)], w + 1
+            continue
         tag = next((t for t in c.tags if t in TAG_COLOURS and t != "custodial"), "")
         colour = TAG_COLOURS.get(tag)
         if colour is None or colour in out.values():

@@ -246,3 +246,11 @@ def test_anderson_silver_is_compared_over_1927_1938_in_the_whole_era(era, era_in
     # a claim over 1927-1953 is compared over the ladder's own years
     medvedev = table.loc[next(c for c in table.index if "medvedev" in c)]
     assert bool(medvedev.comparable) and "1927-1953" in medvedev.model_quantity
+
+
+def test_every_cause_has_its_own_colour_and_the_war_greens(era):
+    from stalin_mortality.plots import WAR_SHADES, cause_colours
+
+    colours = cause_colours(era)
+    assert len(set(colours.values())) == len(colours)
+    assert {colours[c.name] for c in era.war_causes} <= set(WAR_SHADES)
