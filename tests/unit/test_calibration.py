@@ -169,3 +169,18 @@ def test_prediction_row_and_replicate_gate():
     assert row["lower_90"] == 5.0 and row["upper_90"] == 95.0
     gate = cal.Settings(max_rhat=1.1, min_ess_bulk=50).gate()
     assert (gate.max_rhat, gate.min_ess_bulk, gate.min_ess_tail) == (1.1, 50, 50)
+
+
+def test_nudged_start_moves_only_flat_directions():
+    """A start off the prior's mode only where the gradient vanishes (a parameter the
+    left-out census alone informed), in the unconstrained space, transforms respected."""
+    with pm.Model() as model:
+        a = pm.Normal("a", 0.0, 1.0)
+        pm.HalfNormal("b", 1.0)  # log transform: flat at its initial point
+        pm.Normal("c", 0.0, 1.0, shape=3)  # no data: flat
+        pm.Normal("y", a, 1.0, observed=[1.0])
+    start = cal.nudged_start(model)
+    assert set(start) == {"b", "c"}
+    np.testing.assert_allclose(start["c"], [cal.NUDGE] * 3)
+    b0 = float(model.initial_point()["b_log__"])
+    assert float(start["b"]) == pytest.approx(np.exp(b0 + cal.NUDGE))
