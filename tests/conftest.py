@@ -21,6 +21,29 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count))
 
 
+def assert_account_identity(out: dict, atol: float = 1e-3) -> None:
+    """The account of ``simulate(..., detail=True)`` keeps its identities: the population
+    changes by births - deaths + migration each year, deaths by sex and age and excess by
+    age add up to their totals, and nobody is negative."""
+    import numpy as np
+
+    pop = out["population"].sum(axis=(-2, -1))
+    n = pop.shape[0]
+    migration = np.stack(
+        [
+            np.zeros(n) if f.migration is None else f.migration.sum(axis=(-2, -1))
+            for f in out["flows"]
+        ],
+        axis=-1,
+    )
+    change = out["births"] - out["deaths"] + migration
+    np.testing.assert_allclose(pop[:, 1:] - pop[:, :-1], change, rtol=0, atol=atol)
+    np.testing.assert_allclose(out["deaths_by_sex"].sum(-1), out["deaths"], rtol=1e-12)
+    by_age = out["excess_by_age"].sum(axis=(-2, -1))
+    np.testing.assert_allclose(by_age, out["excess"], rtol=1e-9)
+    assert (out["population"] > 0).all()
+
+
 def assert_report_reproduces_tables(run_dir: Path, scratch: Path) -> None:
     """``stalin-mortality report`` on ``run_dir`` rewrites every table byte for byte."""
     from stalin_mortality import cli
