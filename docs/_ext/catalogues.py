@@ -33,7 +33,9 @@ def priors_page() -> str:
         "declarations and the window file (`sm.prior_specs(window)`): name, meaning,",
         "distribution with its parametrisation (PyMC's), units, support and source keys",
         "(`data/sources.csv`; see {doc}`provenance`). A scenario replaces any of them",
-        "({doc}`scenarios`). Priors without a source key are modelling choices and say so.",
+        "({doc}`scenarios`). A prior without a source key is a modelling choice: its basis",
+        "is `assumption` and its description says why (a test holds every prior of every",
+        "shipped window to one or the other).",
         "",
     ]
     for name in sm.list_windows():
@@ -46,7 +48,7 @@ def priors_page() -> str:
             _table(
                 rows,
                 ["name", "label", "component", "distribution", "units", "support", "length",
-                 "source", "description"],
+                 "source", "basis", "description"],
             )
         )
         if window.observation_errors:

@@ -98,6 +98,8 @@ class PriorSpec:
     size: int | None = None
     component: str = ""
     source: str = ""  # keys of data/sources.csv (space or comma separated)
+    #: "assumption": a modelling or definitional choice (no source; its description says why)
+    basis: str = ""
 
     def default(self) -> Prior:
         return checked_prior(
@@ -119,6 +121,7 @@ class PriorSpec:
             "length": self.size or 1,
             "description": " ".join(self.description.split()),
             "source": self.source,
+            "basis": self.basis or ("sourced" if self.source else ""),
         }
 
 

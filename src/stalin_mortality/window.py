@@ -39,7 +39,10 @@ DEVIATION_STRUCTURES = ("iid", "random_walk")
 STOCK_COMPOSITIONS = ("pattern", "population")
 #: A prior table's keys other than the distribution's parameters (its support is declared
 #: by the component that owns it, not by the window).
-PRIOR_META = ("description", "units", "source")
+PRIOR_META = ("description", "units", "source", "basis")
+#: What a prior without a source rests on: ``basis = "assumption"`` marks a modelling or
+#: definitional choice of this library, justified in its description (docs/engine.md).
+PRIOR_BASES = ("", "assumption")
 
 
 class _Years:
@@ -61,6 +64,7 @@ class PriorDefault:
     description: str
     units: str = ""
     source: str = ""
+    basis: str = ""
 
 
 #: The observation errors a window states (``[observation_errors.NAME]``), each a scale of
@@ -437,7 +441,14 @@ class _Parser:
             self.fail(entry, "its prior needs a 'description' (what it means and its source)")
         if need_source and not meta["source"]:
             self.fail(entry, "a window's prior needs a 'source' (keys of data/sources.csv)")
-        return PriorDefault(dist, spec, meta["description"], meta["units"], meta["source"])
+        if meta["basis"] not in PRIOR_BASES:
+            self.fail(
+                entry,
+                f"its prior's 'basis' must be 'assumption' (or absent), got {meta['basis']!r}",
+            )
+        return PriorDefault(
+            dist, spec, meta["description"], meta["units"], meta["source"], meta["basis"]
+        )
 
     def estimated_pattern(self, table: dict, entry: str) -> dict:
         """The fields of an estimated pattern (``pattern.estimated``: age bands)."""

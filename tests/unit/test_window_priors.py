@@ -22,14 +22,26 @@ def specs(window):
     return prior_specs(window)
 
 
-def test_every_window_prior_names_known_sources(window, tables, specs):
+@pytest.mark.parametrize("window_name", ["1927_1939", "1927_1959"])
+def test_every_prior_is_sourced_or_an_assumption(window_name, tables):
+    """Every prior of each shipped window names sources that exist in data/sources.csv, or
+    says it is a modelling choice (``basis = "assumption"``, explained in its description);
+    a window's own ``[priors.NAME]`` always has a source."""
+    import stalin_mortality as sm
+
+    window = sm.load_window(window_name)
+    specs = prior_specs(window)
     keys = set(tables["sources.csv"]["key"])
     sourced = {n: s for n, s in specs.items() if s.source}
     assert set(window.priors) <= set(sourced)
     for name, spec in sourced.items():
         cited = spec.source.replace(",", " ").split()
-        assert cited, name
         assert set(cited) <= keys, f"{name}: unknown source key(s) {set(cited) - keys}"
+    bare = sorted(n for n, s in specs.items() if not s.source and s.basis != "assumption")
+    assert not bare, f"{window_name}: priors with neither a source nor basis 'assumption': {bare}"
+    for name, spec in specs.items():
+        if spec.basis == "assumption":
+            assert len(spec.description.split()) >= 8, f"{name}: an assumption says why"
 
 
 def _brass_alpha(lt, period, sex, ages=range(1, 86)):
@@ -144,3 +156,15 @@ def test_every_prior_has_a_display_label(specs):
         assert label and "_" not in label, name
     assert prior_label("coverage_1937") == "census coverage of ages 5+, 1937"
     assert prior_label("excess_gulag") == "excess deaths a year: gulag"
+
+
+def test_bad_prior_basis_names_the_entry(window):
+    import re
+
+    from stalin_mortality.exceptions import WindowError
+
+    old = 'units = "logit per year"\nsource = "goskomstat1989"'
+    assert old in window.text
+    text = window.text.replace(old, old + '\nbasis = "guess"', 1)
+    with pytest.raises(WindowError, match=re.escape("its prior's 'basis' must be 'assumption'")):
+        window_from_text(text, "w.toml")

@@ -61,6 +61,7 @@ def with_window_prior(spec: PriorSpec, default) -> PriorSpec:
         description=default.description,
         units=default.units or spec.units,
         source=default.source,
+        basis=default.basis,
     )
 
 

@@ -49,16 +49,22 @@ DEFAULTS = {
     "executions": (
         20.0,
         2.0,
-        "Recorded / true executions (summary shootings went unrecorded): mean 0.91.",
+        "Recorded / true executions (summary shootings went unrecorded): mean 0.91. A "
+        "modelling choice, not a source.",
     ),
     "gulag": (
         8.0,
         2.0,
         "Recorded / true deaths of the Gulag population (deaths soon after release, in "
-        "transit, colonies in some years uncounted): mean 0.8, sd 0.12.",
+        "transit, colonies in some years uncounted): mean 0.8, sd 0.12. A modelling choice, "
+        "not a source.",
     ),
 }
-FALLBACK = (8.0, 2.0, "Recorded / true deaths of the series: mean 0.8, sd 0.12.")
+FALLBACK = (
+    8.0,
+    2.0,
+    "Recorded / true deaths of the series: mean 0.8, sd 0.12. A modelling choice, not a source.",
+)
 
 
 def priors(window: Window) -> list[PriorSpec]:
@@ -70,7 +76,10 @@ def priors(window: Window) -> list[PriorSpec]:
             continue
         alpha, beta, why = DEFAULTS.get(a.cause, FALLBACK)
         if a.cause == "dekulakisation":
-            why = "Recorded / true deaths of kulak special settlers: mean 0.8, sd 0.12."
+            why = (
+                "Recorded / true deaths of kulak special settlers: mean 0.8, sd 0.12. A "
+                "modelling choice, not a source."
+            )
         specs.append(
             PriorSpec(
                 f"archival_completeness_{a.cause}",
@@ -80,6 +89,7 @@ def priors(window: Window) -> list[PriorSpec]:
                 support="probability",
                 units="share",
                 component=NAME,
+                basis="assumption",  # every default completeness above is a choice
             )
         )
     return specs

@@ -47,6 +47,7 @@ def priors(window: Window) -> list[PriorSpec]:
                     size=len(c.pattern_labels),
                     component=NAME,
                     source=p.source,
+                    basis=p.basis,
                 )
             )
     return specs

@@ -50,10 +50,11 @@ def priors(window: Window) -> list[PriorSpec]:
             "across group boundaries, heaping carried from 1926): median 5%, 90% within "
             "2-11%. Not a half-normal: counts by age group are never within 1% of the truth, "
             "and at such noise the posterior is too narrow a ridge for NUTS "
-            "(docs/sampling.md).",
+            "(docs/sampling.md). A modelling choice, not a source.",
             support="positive",
             units="log persons",
             component=NAME,
+            basis="assumption",
         )
     ]
     for c in window.observed_censuses:
@@ -65,13 +66,15 @@ def priors(window: Window) -> list[PriorSpec]:
                 f"Share of the true population aged 5 and over the {c.year} census counted "
                 "(ages 0-4 also times child_coverage)"
                 + (" before padding" if c.padding else "")
-                + ": mean 0.995, sd 0.0035 (Kraval's estimate of 300-400 thousand in transit "
-                "uncounted in 1937, as quoted; not yet in data/sources.csv); a Beta, whose "
+                + ": mean 0.995, sd 0.0035, a modelling choice (Kraval's estimate of 300-400 "
+                "thousand in transit uncounted in 1937, as quoted, is a partial omission, not "
+                "a coverage estimate; not yet in data/sources.csv); a Beta, whose "
                 "density vanishes at 1: no boundary for the sampler. With the total tied to "
                 "the count, this prior sets the latent population on the census date.",
                 support="probability",
                 units="share",
                 component=NAME,
+                basis="assumption",
             )
         )
     if window.observed_censuses:
@@ -89,6 +92,7 @@ def priors(window: Window) -> list[PriorSpec]:
                 support="probability",
                 units="share",
                 component=NAME,
+                basis="assumption",
             )
         )
     for c in window.observed_censuses:

@@ -45,9 +45,12 @@ def priors(window: Window) -> list[PriorSpec]:
             "sex_ratio_at_birth",
             "Normal",
             {"mu": 1.05, "sigma": 0.01},
-            "Male births per female birth (a Normal: its mass lies 100 sd from zero).",
+            "Male births per female birth (a Normal: its mass lies 100 sd from zero). A "
+            "modelling choice, not a source: the usual human ratio; no Soviet births by sex "
+            "are transcribed in data/.",
             units="ratio",
             component=NAME,
+            basis="assumption",
         ),
     ]
     return specs

@@ -35,20 +35,23 @@ def priors(window: Window) -> list[PriorSpec]:
             {"alpha": 4.0, "beta": 60.0},
             f"Share of children aged 0-{c.undercount_young_ages} the {c.year} census missed "
             "(ADH: about 1 M of the 1.5 M undercount were infants and young children): mean "
-            "0.063, sd 0.03.",
+            "0.063, sd 0.03 (the sd a modelling choice).",
             support="probability",
             units="share",
             component=NAME,
+            source="adh1993",
         ),
         PriorSpec(
             other,
             "Beta",
             {"alpha": 2.0, "beta": 400.0},
             f"Share of persons aged {c.undercount_young_ages + 1}+ the {c.year} census "
-            "missed: mean 0.005, sd 0.0035.",
+            "missed: mean 0.005, sd 0.0035. A modelling choice, not derived: ADH's remaining "
+            "0.5 M of the 1.5 M would be about 0.4% of these ages.",
             support="probability",
             units="share",
             component=NAME,
+            basis="assumption",
         ),
     ]
 

@@ -35,4 +35,5 @@ def declared(item, name: str, component: str, support: str = "real", units: str 
         size=len(item.year_list) if dim else None,
         component=component,
         source=item.prior.source,
+        basis=item.prior.basis,
     )

@@ -39,26 +39,33 @@ DEFAULTS = {
         60.0,
         3.0,
         "Registered / true births of the rate year. TsSU registered 44.0 per 1000 in 1926, "
-        "ADH reconstruct 45.6 (completeness 0.96); prior mean 0.95, sd 0.03.",
+        "ADH reconstruct 45.6 (completeness 0.96); prior mean 0.95, sd 0.03 (the sd a "
+        "modelling choice).",
     ),
     ("rates", "death"): (
         17.0,
         3.0,
         "Registered / true deaths of the rate year. TsSU 20.3 per 1000 in 1926 vs ADH 25.5 "
-        "(about 20% missed); weakly informative: mean 0.85, sd 0.08, admitting both views.",
+        "(about 20% missed); weakly informative: mean 0.85, sd 0.08, admitting both views "
+        "(centre and sd a modelling choice between them).",
     ),
     ("events", "birth"): (
         20.0,
         3.0,
-        "Registered / true births in each year of the series (TsUNKhU): mean 0.87, sd 0.07.",
+        "Registered / true births in each year of the series (TsUNKhU): mean 0.87, sd 0.07. "
+        "A modelling choice, not a source: no reconstruction of 1931-33 births is in data/.",
     ),
     ("events", "death"): (
         12.0,
         4.0,
         "Registered / true deaths in each year of the series (TsUNKhU); lower than 1926 "
-        "because famine deaths went unregistered: mean 0.75, sd 0.11.",
+        "because famine deaths went unregistered: mean 0.75, sd 0.11. A modelling choice, "
+        "not a source: no reconstruction of 1931-33 deaths is in data/.",
     ),
 }
+#: Sources of the default completeness priors derived from data/ (the rest are modelling
+#: choices, ``basis = "assumption"``): the 1926 registered rates against ADH's.
+SOURCES = {("rates", "birth"): "tsu1929 adh1993", ("rates", "death"): "tsu1929 adh1993"}
 
 
 #: Tags of the causes whose deaths the civil registry did not record.
@@ -95,6 +102,8 @@ def priors(window: Window) -> list[PriorSpec]:
                     dim=f"registration_year{series.completeness_suffix}" if vector else None,
                     size=len(series.year_list) if vector else None,
                     component=NAME,
+                    source=SOURCES.get((series.kind, event), ""),
+                    basis="" if (series.kind, event) in SOURCES else "assumption",
                 )
             )
     return specs
