@@ -208,7 +208,7 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             "echo_births": (("sample", "year"), echo),
             "baseline_e0": (
                 ("sample", "year", "sex"),
-                baseline.life_expectancy(p, window, inputs.y_std),
+                baseline.life_expectancy(p, window, inputs),
             ),
             "deaths": (("sample", "year"), out["deaths"]),
             "population": (("sample", "date"), pop_total),
@@ -434,6 +434,19 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
         return total.values.reshape(-1), f"custodial deaths, {lo}-{hi}"
+    if estimand in ("war_deaths", "war_losses"):
+        # the war's table, never a rung: every war cause's deaths (military, civilian, the
+        # Winter War), and with the birth deficit of the war's years for war_losses
+        names = [c.name for c in window.war_causes]
+        if not names or (estimand == "war_losses" and window.war_birth_years is None):
+            return None, None
+        total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
+        if estimand == "war_deaths":
+            return total.values.reshape(-1), f"war deaths (every war cause), {lo}-{hi}"
+        b_lo, b_hi = window.war_birth_years
+        births = ds["lost_births"].sel(year=slice(max(lo, b_lo), min(hi, b_hi))).sum("year")
+        label = f"war losses (war deaths and birth deficit), {lo}-{hi}"
+        return (total + births).values.reshape(-1), label
     return None, None
 
 

@@ -205,3 +205,27 @@ def test_two_hazard_causes_add_their_hazards_and_split_their_deaths():
     np.testing.assert_allclose(r.hazard_totals.sum(), total, rtol=1e-12)
     np.testing.assert_allclose(r.hazard_by_age.sum(axis=(-2, -1)), r.hazard_totals, rtol=1e-12)
     assert (r.hazard_totals > 0).all()
+
+
+def test_table_ends_come_from_the_standard_table(observations, window):
+    """a0 and e100 are the 1926-27 table's own (L0 and the open group's person-years are
+    reproduced exactly at alpha 0, beta 1), per sex, and are saved with the inputs."""
+    import stalin_mortality as sm
+    from stalin_mortality.model.account import Inputs
+
+    inputs = sm.make_inputs(observations, window)
+    np.testing.assert_allclose(inputs.a0, [0.304, 0.319], atol=0.001)  # men, women
+    np.testing.assert_allclose(inputs.e100, [2.43, 2.59], atol=0.01)
+    std = {
+        c: observations[f"life_table_{c}"].sel(life_table=window.standard_life_table) / 1e5
+        for c in ("Lx", "Tx")
+    }
+    L, T100 = cohort.brass_person_years(0.0, 1.0, inputs.y_std, *inputs.table_ends)
+    np.testing.assert_allclose(L[:, 0], std["Lx"].sel(age=0).values, rtol=1e-9)
+    np.testing.assert_allclose(T100[:, 0], std["Tx"].sel(age=100).values, rtol=1e-9)
+    again = Inputs.from_dataset(inputs.to_dataset())
+    np.testing.assert_array_equal(again.a0, inputs.a0)
+    np.testing.assert_array_equal(again.e100, inputs.e100)
+    # results saved before the table ends were inputs keep the round values they used
+    old = inputs.to_dataset().drop_vars(["life_table_a0", "life_table_e100"])
+    assert Inputs.from_dataset(old).table_ends == (cohort.A0, cohort.E100)

@@ -193,7 +193,7 @@ def test_baseline_slope_moves_from_its_break(era):
     draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
     draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
     draws.update(mortality_trend_1946=np.array([0.0]))
-    S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era).y_std)
+    S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era))
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)
     assert q[i58, :, 1].mean() < q[i45, :, 1].mean()  # children 1-2 die less
@@ -237,6 +237,54 @@ def test_anderson_silver_is_compared_over_1927_1938_in_the_whole_era(era, era_in
     # a claim over 1927-1953 is compared over the ladder's own years
     medvedev = table.loc[next(c for c in table.index if "medvedev" in c)]
     assert bool(medvedev.comparable) and "1927-1953" in medvedev.model_quantity
+
+
+def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
+    """``war_deaths`` is every war cause's deaths over the claim's years, ``war_losses`` adds
+    the birth deficit of the war's years; neither is a rung, and a window without the war
+    leaves them out."""
+    import pandas as pd
+
+    ds = estimands.compute_from_params(_prior_draws(era, n=3, seed=7), era_inputs, era)
+    claims = pd.DataFrame(
+        [
+            dict(
+                claim=c,
+                author="a",
+                year=2000,
+                figure=2.6e7,
+                low=None,
+                high=None,
+                estimand=e,
+                period=p,
+                territory="USSR",
+                what="w",
+                source="adh1993",
+            )
+            for c, e, p in [
+                ("deaths", "war_deaths", "1941-1945"),
+                ("losses", "war_losses", "1941-1945"),
+                ("military", "cause:war_military", "1941-1945"),
+            ]
+        ]
+    )
+    table = estimands.claims_table(ds, claims, era).set_index("claim")
+    names = [c.name for c in era.war_causes]
+    deaths = ds["excess_deaths"].sel(cause=names, year=slice(1941, 1945)).sum(("cause", "year"))
+    births = ds["lost_births"].sel(year=slice(1941, 1945)).sum("year")
+    np.testing.assert_allclose(table.loc["deaths", "model_median"], np.median(deaths.values))
+    np.testing.assert_allclose(
+        table.loc["losses", "model_median"], np.median((deaths + births).values)
+    )
+    assert table.comparable.all()
+    assert "war losses" in table.loc["losses", "model_quantity"]
+    inputs = sm.make_inputs(sm.load_observations(), window)
+    short = estimands.claims_table(
+        estimands.compute_from_params(_prior_draws(window, n=2), inputs, window),
+        claims.iloc[:2],
+        window,
+    )
+    assert short.empty  # a window without the war leaves its claims out
 
 
 def test_every_cause_has_its_own_colour_and_the_war_greens(era):

@@ -117,11 +117,12 @@ def census_totals(tables: Tables) -> xr.DataArray:
 
 
 def life_table(tables: Tables, period: str = "1926-1927") -> xr.Dataset:
-    """One official life table as a Dataset of ``lx``, ``qx``, ``Lx`` by ``sex`` and ``age``."""
+    """One official life table as a Dataset of ``lx``, ``dx``, ``qx``, ``Lx``, ``Tx`` and ``ex``
+    by ``sex`` and ``age``."""
     lt = tables["life_tables.csv"]
     lt = lt[lt.period == period]
     data = {}
-    for col in ("lx", "dx", "qx", "Lx", "ex"):
+    for col in ("lx", "dx", "qx", "Lx", "Tx", "ex"):
         data[col] = (
             ("sex", "age"),
             np.array([lt[lt.sex == s].sort_values("age")[col].to_numpy() for s in SEXES]),
@@ -267,7 +268,7 @@ def observations_from(tables: Tables) -> xr.Dataset:
     )
     periods = sorted(tables["life_tables.csv"]["period"].unique())
     lts = [life_table(tables, p) for p in periods]
-    for col in ("lx", "qx", "Lx"):
+    for col in ("lx", "qx", "Lx", "Tx"):
         ds[f"life_table_{col}"] = xr.concat(
             [lt[col] for lt in lts], dim="life_table"
         ).assign_coords(life_table=periods)

@@ -33,6 +33,17 @@ class Inputs:
     archival: list  # (cause, first_year, last_year, count, label)
     #: cause -> {year: average population} of the series with ``stock`` (custodial_stocks.csv)
     custodial_stock: dict = field(default_factory=dict)
+    #: [sex] the standard table's a0 (L0 = l1 + a0 (1 - l1)) and e100 (the open group's
+    #: person-years per survivor to 100); None: the round values 0.3 and 2.5 that results
+    #: saved before they were read from the table used
+    a0: np.ndarray | None = None
+    e100: np.ndarray | None = None
+
+    @property
+    def table_ends(self) -> tuple:
+        """``(a0, e100)`` for :func:`cohort.brass_person_years`."""
+        a0 = cohort.A0 if self.a0 is None else self.a0
+        return a0, cohort.E100 if self.e100 is None else self.e100
 
     def to_dataset(self) -> xr.Dataset:
         ds = xr.Dataset(
@@ -59,6 +70,10 @@ class Inputs:
             )
         for cause, by_year in self.custodial_stock.items():
             ds = _with_series(ds, f"custodial_stock_{cause}", by_year)
+        if self.a0 is not None:
+            ds["life_table_a0"] = (("sex",), np.asarray(self.a0, dtype=float))
+        if self.e100 is not None:
+            ds["life_table_e100"] = (("sex",), np.asarray(self.e100, dtype=float))
         return ds
 
     @classmethod
@@ -105,6 +120,8 @@ class Inputs:
             registered_events=events,
             archival=archival,
             custodial_stock=stock,
+            a0=ds["life_table_a0"].values if "life_table_a0" in ds else None,
+            e100=ds["life_table_e100"].values if "life_table_e100" in ds else None,
         )
 
 
@@ -127,6 +144,15 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
     initial_pop = smooth_heaping(initial_pop.astype(float), window.initial_census.smooth_ages)
     lt = observations["life_table_lx"].sel(life_table=window.standard_life_table)
     lx = lt.transpose("sex", "age").values / 1e5
+    a0, e100 = cohort.table_ends(
+        *(
+            observations[f"life_table_{c}"]
+            .sel(life_table=window.standard_life_table)
+            .transpose("sex", "age")
+            .values
+            for c in ("lx", "Lx", "Tx")
+        )
+    )
     census = {}
     for spec in window.observed_censuses:
         c = counts.sel(census=spec.year).transpose("sex", "age").values.astype(float).copy()
@@ -169,6 +195,8 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
         registered_events=events,
         archival=archival,
         custodial_stock=custodial_stocks(observations, window, archival),
+        a0=a0,
+        e100=e100,
     )
 
 
@@ -277,7 +305,7 @@ def simulate(
     (deaths of the year's births counted at age 0).
     """
     xp = cohort._xp(*params.values())
-    S, S_birth = baseline.survival(params, window, inputs.y_std)
+    S, S_birth = baseline.survival(params, window, inputs)
     tfr = fertility.tfr(params, window, xp, crisis=not counterfactual)
     tfr_base = fertility.tfr(params, window, xp, crisis=False)
     P0 = initial.population(params, window, inputs.initial)

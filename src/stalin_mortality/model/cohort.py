@@ -65,28 +65,37 @@ def brass_logit_standard(lx: np.ndarray) -> np.ndarray:
     return 0.5 * np.log((1.0 - l1) / l1)
 
 
-#: Share of the first year of life lived by infants who die in it, used for
-#: ``L0 = l1 + A0 * (1 - l1)``; Coale-Demeny West give 0.33 (boys) and 0.35 (girls) when
-#: q0 >= 0.1, and 0.3 is a round value below them (an assumption, not fitted).
+#: Share of the first year of life lived by infants who die in it (``L0 = l1 + A0 * (1 - l1)``)
+#: and remaining life expectancy at 100+ (``L[100+] = l[100] * E100``): round values kept only
+#: for results saved before both were read from the window's standard table (the official
+#: 1926-27 table gives A0 0.304 men / 0.319 women and E100 2.44 / 2.59; :func:`table_ends`).
 A0 = 0.3
-#: Remaining life expectancy at 100+ (years) for ``L[100+] = l[100] * E100``; the official
-#: 1926-27 table gives 2.44 (men) and 2.59 (women).
 E100 = 2.5
 
 
-def brass_person_years(alpha, beta, y_std):
+def table_ends(lx, Lx, Tx) -> tuple[np.ndarray, np.ndarray]:
+    """``(a0[sex], e100[sex])`` of a life table (``lx``, ``Lx``, ``Tx`` by sex and age
+    0..100): ``a0 = (L0 - l1) / (l0 - l1)``, ``e100 = T[100] / l[100]``."""
+    lx, Lx, Tx = (np.asarray(v, dtype=float) for v in (lx, Lx, Tx))
+    a0 = (Lx[..., 0] - lx[..., 1]) / (lx[..., 0] - lx[..., 1])
+    return a0, Tx[..., -1] / lx[..., -1]
+
+
+def brass_person_years(alpha, beta, y_std, a0=A0, e100=E100):
     """``(L, T100)`` of the Brass table ``logit l = alpha + beta * Y_std`` (radix 1):
-    ``L[..., sex, 0..99]`` with ``L0 = l1 + A0 (1 - l1)`` and ``L[x] = (l[x] + l[x+1]) / 2``,
-    and the open group's ``T100 = l100 * E100``."""
+    ``L[..., sex, 0..99]`` with ``L0 = l1 + a0 (1 - l1)`` and ``L[x] = (l[x] + l[x+1]) / 2``,
+    and the open group's ``T100 = l100 * e100`` (``a0``, ``e100``: scalars or ``[sex]``)."""
     xp = _xp(alpha, beta)
+    a0 = np.asarray(a0, dtype=float)[..., None]
+    e100 = np.asarray(e100, dtype=float)[..., None]
     lx = 1.0 / (1.0 + xp.exp(2.0 * (alpha + beta * y_std)))  # ages 1..100
     l1 = lx[..., 0:1]
-    L0 = l1 + A0 * (1.0 - l1)
+    L0 = l1 + (1.0 - l1) * a0  # the tensor first: numpy defers to it
     Lmid = 0.5 * (lx[..., :-1] + lx[..., 1:])  # L1..L99
-    return xp.concatenate([L0, Lmid], axis=-1), lx[..., -1:] * E100
+    return xp.concatenate([L0, Lmid], axis=-1), lx[..., -1:] * e100
 
 
-def brass_survival(alpha, beta, y_std):
+def brass_survival(alpha, beta, y_std, a0=A0, e100=E100):
     """Baseline survival ratios from the Brass relational logit model.
 
     ``logit l[x] = alpha + beta * Y_std[x]`` (``alpha`` and ``beta`` broadcast against
@@ -95,17 +104,17 @@ def brass_survival(alpha, beta, y_std):
     ``= L0`` (per birth).
     """
     xp = _xp(alpha, beta)
-    L, T100 = brass_person_years(alpha, beta, y_std)  # L0..L99
+    L, T100 = brass_person_years(alpha, beta, y_std, a0, e100)  # L0..L99
     S_young = L[..., 1:] / L[..., :-1]  # ages 0..98 -> 1..99
     S_open = T100 / (L[..., -1:] + T100)  # ages 99 and 100+ -> 100+
     S = xp.concatenate([S_young, S_open, S_open], axis=-1)
     return S, L[..., 0]
 
 
-def brass_e0(alpha, beta, y_std):
+def brass_e0(alpha, beta, y_std, a0=A0, e100=E100):
     """Life expectancy at birth of the Brass table (``[..., sex]``): the person-years of
     :func:`brass_person_years`, the same table the projection uses."""
-    L, T100 = brass_person_years(alpha, beta, y_std)
+    L, T100 = brass_person_years(alpha, beta, y_std, a0, e100)
     return L.sum(axis=-1) + T100[..., 0]
 
 

@@ -130,7 +130,7 @@ def stock_weights(window: Window, inputs, cause: str) -> np.ndarray:
 
 def _baseline_hazard(params: dict, window: Window, inputs, xp):
     """``-log S[..., year, sex, age]``: the baseline hazard of the account."""
-    S, _ = baseline.survival(params, window, inputs.y_std)
+    S, _ = baseline.survival(params, window, inputs)
     return -xp.log(S)
 
 

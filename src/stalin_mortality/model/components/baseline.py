@@ -123,15 +123,21 @@ def slope(params: dict, window: Window):
     return beta
 
 
-def survival(params: dict, window: Window, y_std):
-    """Baseline survival ``(S[..., year, sex, age], S_birth[..., year, sex])``."""
+def survival(params: dict, window: Window, inputs):
+    """Baseline survival ``(S[..., year, sex, age], S_birth[..., year, sex])``: the Brass
+    table on the standard ``inputs.y_std``, closed with the standard's ``a0`` and ``e100``."""
     alpha = level(params, window)
     beta = slope(params, window)
-    return cohort.brass_survival(alpha[..., None, None], beta[..., None, None], y_std)
+    return cohort.brass_survival(
+        alpha[..., None, None], beta[..., None, None], inputs.y_std, *inputs.table_ends
+    )
 
 
-def life_expectancy(params: dict, window: Window, y_std):
+def life_expectancy(params: dict, window: Window, inputs):
     """Baseline life expectancy at birth ``[..., year, sex]`` (the Brass table of each
     year, with the same ``L0`` and open-age closure as the projection)."""
     alpha = level(params, window)
-    return cohort.brass_e0(alpha[..., None, None], slope(params, window)[..., None, None], y_std)
+    beta = slope(params, window)
+    return cohort.brass_e0(
+        alpha[..., None, None], beta[..., None, None], inputs.y_std, *inputs.table_ends
+    )
