@@ -33,9 +33,10 @@ def priors_page() -> str:
         "declarations and the window file (`sm.prior_specs(window)`): name, meaning,",
         "distribution with its parametrisation (PyMC's), units, support and source keys",
         "(`data/sources.csv`; see {doc}`provenance`). A scenario replaces any of them",
-        "({doc}`scenarios`). A prior without a source key is a modelling choice: its basis",
-        "is `assumption` and its description says why (a test holds every prior of every",
-        "shipped window to one or the other).",
+        "({doc}`scenarios`). The basis column says what a prior rests on: `sourced` (derived",
+        "from its sources), `anchored` (centred on its sources, its spread a modelling",
+        "choice) or `assumption` (a modelling choice; any sources named are context). Each",
+        "description says why; a test holds every prior of every shipped window to one of them.",
         "",
     ]
     for name in sm.list_windows():

@@ -360,6 +360,11 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
         comparable = period is not None and lo_w <= period[0] and period[1] <= hi_w
         if _stock_for(ds, str(c.estimand)) is not None:
             comparable = True  # a census-date quantity, named with its date
+        # a count over another population (e.g. foreigners included) is not the model's
+        if str(getattr(c, "territory", "USSR")) != "USSR":
+            comparable = False
+        # a figure that is the model's own observation or prior centre: no test of it
+        informs = str(getattr(c, "informs_model", "")).strip().lower() in ("true", "1", "yes")
         lower, upper = interval(values)
         rows.append(
             {
@@ -376,8 +381,11 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
                 # a probability only where the model's quantity is the claim's: over part of
                 # the claim's period it says nothing about the claim
                 "prob_at_least_figure": (
-                    float(np.mean(values >= float(c.figure))) if comparable else np.nan
+                    float(np.mean(values >= float(c.figure)))
+                    if comparable and not informs
+                    else np.nan
                 ),
+                "informs_model": informs,
                 "model_median": float(np.median(values)),
                 "model_lower": lower,
                 "model_upper": upper,
@@ -421,15 +429,25 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         i = [r.rung for r in LADDER].index(rung)
         return totals[i].reshape(-1), f"ladder rung {rung}, {lo}-{hi}"
     if estimand.startswith("cause:"):
-        cause = estimand.split(":")[1]
-        if cause not in window.cause_names:
+        # one cause, or several joined by "+" (e.g. cause:dekulakisation+deportations)
+        causes = estimand.split(":")[1].split("+")
+        if not set(causes) <= set(window.cause_names):
             return None, None
-        v = ds["excess_deaths"].sel(cause=cause, year=years).sum("year").values
-        return v.reshape(-1), f"excess deaths {cause}, {lo}-{hi}"
-    if estimand == "famine_excess":
-        # famine scholars count every excess death of the famine years (all causes)
+        v = ds["excess_deaths"].sel(cause=causes, year=years).sum(("cause", "year")).values
+        return v.reshape(-1), f"excess deaths {' + '.join(causes)}, {lo}-{hi}"
+    if estimand in ("famine_excess", "all_excess"):
+        # famine scholars (and the war's population balances) count every excess death of
+        # the claim's years, whatever the cause
         total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
         return total.values.reshape(-1), f"all excess deaths (every cause), {lo}-{hi}"
+    if estimand == "all_losses":
+        # a population balance's total loss: every excess death, the births the survivors
+        # did not have and the births the dead would have had (the echo), of the claim's years
+        total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
+        births = ds["lost_births"].sel(year=years).sum("year")
+        echo = ds["echo_births"].sel(year=years).sum("year")
+        label = f"all excess deaths + lost births + echo births, {lo}-{hi}"
+        return (total + births + echo).values.reshape(-1), label
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))

@@ -72,8 +72,11 @@ CLAIMS_COLUMNS = {
     "claim_period": "the claim's period as published",
     "period_first": "first year of the claim's period",
     "period_last": "last year of the claim's period",
-    "comparable": "the claim's period lies inside the window (or is its census-to-census span)",
-    "prob_at_least_figure": "posterior probability that the quantity is at least the figure",
+    "comparable": "the claim's period lies inside the window (or is its census-to-census "
+    "span) and it counts the model's population (territory USSR)",
+    "prob_at_least_figure": "posterior probability that the quantity is at least the figure "
+    "(comparable claims that do not inform the model)",
+    "informs_model": "the figure is the model's own observation or prior centre: not a test",
     "model_median": "posterior median of the quantity (persons)",
     "model_lower": "lower end of the interval (persons)",
     "model_upper": "upper end of the interval (persons)",

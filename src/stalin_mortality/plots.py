@@ -518,7 +518,7 @@ def plot_pyramids(
     census (armies added, padding included); ``ax``: one axes per census."""
     data = pyramids_data(estimands=estimands, observed=observed, window=window)
     censuses = list(dict.fromkeys(data["census"]))
-    fig, axes = _axes(ax, len(censuses), figsize=(8.0, 5.2), sharey=True)
+    fig, axes = _axes(ax, len(censuses), figsize=(1.2 + 3.0 * len(censuses), 5.2), sharey=True)
     axes = np.atleast_1d(axes)
     groups = window.age_group_labels
     y = np.arange(len(groups))
@@ -534,17 +534,26 @@ def plot_pyramids(
                 height=0.9,
                 label=f"census, {men}",
             )
-            ax_.hlines(y, sign * d["latent_lower"], sign * d["latent_upper"], color=colour, lw=3)
+            ax_.hlines(
+                y,
+                sign * d["latent_lower"],
+                sign * d["latent_upper"],
+                color=colour,
+                lw=3,
+                label=f"latent, {men}",
+            )
             ax_.plot(sign * d["latent_median"], y, "|", color="black", ms=6)
         ax_.axvline(0, color="black", lw=0.6)
         ax_.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x) / 1e6:g}"))
-        ax_.set_xlabel("Persons (millions): men left, women right")
+        ax_.set_xlabel("persons (millions)")
         ax_.set_title(f"{census} census", fontsize=10)
     axes[0].set_yticks(y, groups, fontsize=7)
     axes[0].set_ylabel("Age group")
-    axes[0].legend(fontsize=7, loc="upper left")
+    axes[0].legend(fontsize=6, loc="upper left")
     fig.suptitle(
-        f"Latent population (bars: census; lines: {INTERVAL_LABEL}) - {scenario}", fontsize=10
+        f"Latent population against each census, men left, women right (bars: census; "
+        f"lines: latent, {INTERVAL_LABEL}; tick: median) - {scenario}",
+        fontsize=9,
     )
     return fig
 

@@ -40,9 +40,11 @@ STOCK_COMPOSITIONS = ("pattern", "population")
 #: A prior table's keys other than the distribution's parameters (its support is declared
 #: by the component that owns it, not by the window).
 PRIOR_META = ("description", "units", "source", "basis")
-#: What a prior without a source rests on: ``basis = "assumption"`` marks a modelling or
-#: definitional choice of this library, justified in its description (docs/engine.md).
-PRIOR_BASES = ("", "assumption")
+#: What a prior rests on beyond its source keys: ``"assumption"`` marks a modelling or
+#: definitional choice of this library (sources, if named, are context), ``"anchored"`` a
+#: prior centred on its sources with a spread (or form) the library chose; absent: derived
+#: from its sources. The description says why (docs/engine.md).
+PRIOR_BASES = ("", "assumption", "anchored")
 
 
 class _Years:
@@ -444,7 +446,8 @@ class _Parser:
         if meta["basis"] not in PRIOR_BASES:
             self.fail(
                 entry,
-                f"its prior's 'basis' must be 'assumption' (or absent), got {meta['basis']!r}",
+                "its prior's 'basis' must be 'assumption' or 'anchored' (or absent), "
+                f"got {meta['basis']!r}",
             )
         return PriorDefault(
             dist, spec, meta["description"], meta["units"], meta["source"], meta["basis"]

@@ -265,6 +265,9 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
                 ("deaths", "war_deaths", "1941-1945"),
                 ("losses", "war_losses", "1941-1945"),
                 ("military", "cause:war_military", "1941-1945"),
+                ("all", "all_excess", "1941-1945"),
+                ("balance", "all_losses", "1941-1945"),
+                ("two", "cause:dekulakisation+deportations", "1930-1936"),
             ]
         ]
     )
@@ -278,6 +281,26 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
     )
     assert table.comparable.all()
     assert "war losses" in table.loc["losses", "model_quantity"]
+    every = ds["excess_deaths"].sel(year=slice(1941, 1945)).sum(("cause", "year"))
+    echo = ds["echo_births"].sel(year=slice(1941, 1945)).sum("year")
+    np.testing.assert_allclose(table.loc["all", "model_median"], np.median(every.values))
+    np.testing.assert_allclose(
+        table.loc["balance", "model_median"], np.median((every + births + echo).values)
+    )
+    two = (
+        ds["excess_deaths"]
+        .sel(cause=["dekulakisation", "deportations"], year=slice(1930, 1936))
+        .sum(("cause", "year"))
+    )
+    np.testing.assert_allclose(table.loc["two", "model_median"], np.median(two.values))
+    # another population (foreigners counted) is not comparable; the model's own data or
+    # prior centre is shown but not tested
+    other = claims.iloc[:2].assign(territory=["USSR and foreigners", "USSR"])
+    other = other.assign(informs_model=[None, "true"])
+    flagged = estimands.claims_table(ds, other, era).set_index("claim")
+    assert not flagged.loc["deaths", "comparable"] and flagged.loc["losses", "comparable"]
+    assert flagged.prob_at_least_figure.isna().all()
+    assert flagged.loc["losses", "informs_model"] and not flagged.loc["deaths", "informs_model"]
     inputs = sm.make_inputs(sm.load_observations(), window)
     short = estimands.claims_table(
         estimands.compute_from_params(_prior_draws(window, n=2), inputs, window),

@@ -40,8 +40,17 @@ def test_every_prior_is_sourced_or_an_assumption(window_name, tables):
     bare = sorted(n for n, s in specs.items() if not s.source and s.basis != "assumption")
     assert not bare, f"{window_name}: priors with neither a source nor basis 'assumption': {bare}"
     for name, spec in specs.items():
-        if spec.basis == "assumption":
-            assert len(spec.description.split()) >= 8, f"{name}: an assumption says why"
+        text = " ".join(spec.description.split()).lower()
+        if spec.basis:
+            assert len(text.split()) >= 8, f"{name}: a {spec.basis} prior says why"
+        # the label and the words agree: "not a source" is an assumption; a prior whose
+        # description calls anything a modelling choice is anchored or an assumption
+        if "not a source" in text or "not derived" in text:
+            assert spec.basis == "assumption", f"{name}: says it is not a source"
+        if "modelling choice" in text or "definitional choice" in text:
+            assert spec.basis in ("assumption", "anchored"), f"{name}: says it is a choice"
+        if spec.basis == "anchored":
+            assert spec.source, f"{name}: anchored on what?"
 
 
 def _brass_alpha(lt, period, sex, ages=range(1, 86)):
@@ -166,5 +175,5 @@ def test_bad_prior_basis_names_the_entry(window):
     old = 'units = "logit per year"\nsource = "goskomstat1989"'
     assert old in window.text
     text = window.text.replace(old, old + '\nbasis = "guess"', 1)
-    with pytest.raises(WindowError, match=re.escape("its prior's 'basis' must be 'assumption'")):
+    with pytest.raises(WindowError, match=re.escape("its prior's 'basis' must be 'assumption' or")):
         window_from_text(text, "w.toml")

@@ -197,6 +197,8 @@ SCHEMAS: dict[str, Schema] = {
                 Column("territory"),
                 Column("what"),
                 SOURCE,
+                # "true": the figure is the model's own observation or prior centre (no test)
+                Column("informs_model", allowed=("true", "false"), optional=True),
             ),
             key=("claim",),
             description="Published estimates: claims to compare with, never observations",

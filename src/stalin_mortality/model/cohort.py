@@ -68,7 +68,7 @@ def brass_logit_standard(lx: np.ndarray) -> np.ndarray:
 #: Share of the first year of life lived by infants who die in it (``L0 = l1 + A0 * (1 - l1)``)
 #: and remaining life expectancy at 100+ (``L[100+] = l[100] * E100``): round values kept only
 #: for results saved before both were read from the window's standard table (the official
-#: 1926-27 table gives A0 0.304 men / 0.319 women and E100 2.44 / 2.59; :func:`table_ends`).
+#: 1926-27 table gives a0 0.304 boys / 0.319 girls and e100 2.43 / 2.59; :func:`table_ends`).
 A0 = 0.3
 E100 = 2.5
 

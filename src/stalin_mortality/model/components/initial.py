@@ -40,6 +40,7 @@ def priors(window: Window) -> list[PriorSpec]:
             units="share",
             component=NAME,
             source="adh1993",
+            basis="anchored",
         ),
         PriorSpec(
             other,

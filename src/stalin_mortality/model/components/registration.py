@@ -103,7 +103,7 @@ def priors(window: Window) -> list[PriorSpec]:
                     size=len(series.year_list) if vector else None,
                     component=NAME,
                     source=SOURCES.get((series.kind, event), ""),
-                    basis="" if (series.kind, event) in SOURCES else "assumption",
+                    basis="anchored" if (series.kind, event) in SOURCES else "assumption",
                 )
             )
     return specs
