@@ -456,12 +456,13 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         # the war's table, never a rung: every war cause's deaths (military, civilian, the
         # Winter War), and with the birth deficit of the war's years for war_losses
         names = [c.name for c in window.war_causes]
-        if not names or (estimand == "war_losses" and window.war_birth_years is None):
+        war_births = window.war_birth_years
+        if not names or (estimand == "war_losses" and war_births is None):
             return None, None
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
-        if estimand == "war_deaths":
+        if estimand == "war_deaths" or war_births is None:
             return total.values.reshape(-1), f"war deaths (every war cause), {lo}-{hi}"
-        b_lo, b_hi = window.war_birth_years
+        b_lo, b_hi = war_births
         births = ds["lost_births"].sel(year=slice(max(lo, b_lo), min(hi, b_hi))).sum("year")
         label = f"war losses (war deaths and birth deficit), {lo}-{hi}"
         return (total + births).values.reshape(-1), label
