@@ -53,7 +53,7 @@ $(DOCS_STAMP): $(STAMP) pyproject.toml constraints.txt
 docs: $(DOCS_STAMP)
 	$(PY) -m sphinx -W --keep-going -b html -q docs docs/_build/html
 
-# Both windows from an empty compile cache (about 25 minutes); exits non-zero if either misses
+# Both windows from an empty compile cache, one after the other; exits non-zero if either misses
 # its target (benchmarks/bench.py), after running both.
 bench: $(STAMP)
 	@status=0; \

@@ -90,9 +90,8 @@ def main(argv=None) -> int:
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         manifest = json.loads((out / "manifest.json").read_text())
     backend = manifest["sampler"].get("backend") if args.sampler == "nutpie" else ""
-    window = manifest.get("window") or args.window
-    wname = window.get("name") if isinstance(window, dict) else window
-    target = dict(TARGET, wall_seconds=WALL_TARGET.get(str(wname), TARGET["wall_seconds"]))
+    window = manifest.get("window") or args.window  # the manifest names the window
+    target = dict(TARGET, wall_seconds=WALL_TARGET.get(str(window), TARGET["wall_seconds"]))
     name = args.name or "_".join(
         x
         for x in (

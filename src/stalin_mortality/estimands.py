@@ -364,7 +364,7 @@ def claims_table(ds: xr.Dataset, claims: pd.DataFrame, window: Window) -> pd.Dat
         if str(getattr(c, "territory", "USSR")) != "USSR":
             comparable = False
         # a figure that is the model's own observation or prior centre: no test of it
-        informs = str(getattr(c, "informs_model", "")).strip().lower() in ("true", "1", "yes")
+        informs = getattr(c, "informs_model", None) == "true"  # schema: "true", "false" or empty
         lower, upper = interval(values)
         rows.append(
             {
