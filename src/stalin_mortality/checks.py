@@ -19,7 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model.components import account_parameters, archives, census, registration
+from .model.components import (
+    account_parameters,
+    archives,
+    census,
+    reconstruction,
+    registration,
+)
 from .report import interval
 
 SEED = 20260101
@@ -175,6 +181,29 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
                     rep = complete[:, k] * flow[:, window.index(year)]
                     rep = rep * np.exp(err * rng.normal(size=rep.shape))
                     add("registered events", f"{event}s {year}", reg[year], rep)
+    if window.reconstructed_births is not None:
+        # a scenario that leaves them out still shows them, as held out
+        out = " (held out)" if run.scenario.excludes(reconstruction.NAME) else ""
+        rates = inputs.reconstructed_birth_rates
+        rate_years = sorted(rates)
+        if rate_years:
+            rep = reconstruction.expected_rates(births, pop, rate_years, window)
+            rep = rep * np.exp(reconstruction.rate_error(window) * rng.normal(size=rep.shape))
+            for k, year in enumerate(rate_years):
+                label = f"birth rate {year} (per person){out}"
+                add("reconstructed", label, rates[year], rep[:, k])
+        for first, last, share, count in inputs.reconstructed_births:
+            rep = reconstruction.expected_total(births, first, last, share, window)
+            rep = rep * np.exp(reconstruction.total_error(window) * rng.normal(size=rep.shape))
+            add("reconstructed", f"births {first} ({share:.2f} of it) to {last}{out}", count, rep)
+        held = inputs.reconstructed_death_rates
+        if held:
+            years_held = sorted(held)
+            rep = reconstruction.expected_rates(deaths, pop, years_held, window)
+            rep = rep * np.exp(reconstruction.rate_error(window) * rng.normal(size=rep.shape))
+            for k, year in enumerate(years_held):
+                label = f"death rate {year} (per person; held out, never observed)"
+                add("reconstructed", label, held[year], rep[:, k])
     names = archives.parameter_names(window, inputs)
     # a scenario that leaves the archives out has none of their parameters
     if inputs.archival and all(n in run.tree["posterior"] for n in names):

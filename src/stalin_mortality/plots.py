@@ -455,7 +455,7 @@ def plot_ladder(
             ax.plot(r.figure, y[i], "v", **kw, label="claim, same period" if first_c else None)
             first_c = False
         else:
-            label = "claim, longer period (not comparable)" if first_n else None
+            label = "claim not comparable (longer period or other population)" if first_n else None
             ax.plot(r.figure, y[i], "v", mfc="none", **kw, label=label)
             first_n = False
         ax.annotate(

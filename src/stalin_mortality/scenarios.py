@@ -14,7 +14,7 @@ A scenario may also leave out whole observation series (a reading that does not 
 does not know them, e.g. the archives before 1991)::
 
     [observations]
-    exclude = ["archival"]        # or "registration", or a census: "census_1937"
+    exclude = ["archival"]        # or "registration", "reconstruction", or a census: "census_1937"
 
 The model's components declare their default priors by name
 (:class:`~stalin_mortality.priors.PriorSpec`); a scenario overrides them by name and is
@@ -41,7 +41,7 @@ from .files import read_named_file
 from .priors import PriorSpec, checked_prior
 
 #: Observation series a scenario may leave out.
-EXCLUDABLE = re.compile(r"archival|registration|census_\d{4}")
+EXCLUDABLE = re.compile(r"archival|registration|reconstruction|census_\d{4}")
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def scenario_from_text(text: str, name: str, path: str | None = None) -> Scenari
         or not all(isinstance(e, str) and EXCLUDABLE.fullmatch(e) for e in exclude)
     ):
         raise ScenarioError(
-            f"{where}: [observations] takes 'exclude', a list of 'archival', 'registration' "
-            f"or 'census_YEAR'; got {obs!r}"
+            f"{where}: [observations] takes 'exclude', a list of 'archival', 'registration', "
+            f"'reconstruction' or 'census_YEAR'; got {obs!r}"
         )
     overrides = content.get("priors", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):

@@ -34,7 +34,7 @@ CAUSE_TAGS = ("regime", "executions", "custodial", "famine", "war", "residual", 
 CENSUS_ROLES = ("initial", "observed")
 FLOW_KINDS = ("emigration", "inflow")
 REGISTRATION_KINDS = ("rates", "events")
-DEVIATION_STRUCTURES = ("iid", "random_walk")
+DEVIATION_STRUCTURES = ("iid", "random_walk", "weighted")
 #: How a custodial stock's baseline deaths are weighted by age and sex (archives.stock_weights)
 STOCK_COMPOSITIONS = ("pattern", "population")
 #: A prior table's keys other than the distribution's parameters (its support is declared
@@ -75,6 +75,8 @@ OBSERVATION_ERRORS = {
     "census_total": "log-scale error of a census total beyond its coverage (tabulation)",
     "registered": "relative error of registered births and deaths (rounding, tabulation)",
     "archival": "log-scale error of an archival count beyond its completeness",
+    "reconstructed_rate": "log-scale error of a reconstructed crude birth rate",
+    "reconstructed_total": "log-scale error of a reconstructed total of births over years",
 }
 
 
@@ -168,14 +170,17 @@ class CensusSpec:
 
 @dataclass(frozen=True)
 class DeviationSpec(_Years):
-    """A deviation of log TFR from its trend, one free value a year: ``iid`` (the prior is
-    each year's deviation) or ``random_walk`` (the prior is each year's innovation; the
-    deviation is their running sum, starting from zero before the first year)."""
+    """A deviation of log TFR from its trend: ``iid`` (one free value a year, the prior is
+    each year's deviation), ``random_walk`` (one a year, the prior is each year's
+    innovation; the deviation is their running sum, starting from zero before the first
+    year) or ``weighted`` (one free level for all its years, times each year's fixed
+    ``weights``: e.g. the share of a year's births conceived in wartime)."""
 
     name: str
     years: tuple[int, int]
     prior: PriorDefault
     structure: str = "iid"
+    weights: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,17 @@ class RegistrationSpec(_Years):
     kind: str
     years: tuple[int, int]
     completeness_suffix: str
+
+
+@dataclass(frozen=True)
+class ReconstructedBirthsSpec:
+    """Births a demographic reconstruction gives for years without usable registration
+    (``[reconstructed_births]``): crude birth rates of single years (``vital_rates.csv``,
+    kind ``reconstructed``) and totals over years (``births_reconstructed.csv``). Neither
+    has a completeness: a reconstruction estimates every birth."""
+
+    rate_years: tuple[int, ...] = ()
+    total_years: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +294,8 @@ class Window:
     #: The ladder's years (``ladder_period``; default the window's years): the 1927-1959
     #: account reports Stalin's rule, 1927-1953.
     ladder_years: tuple[int, int] | None = None
+    #: Reconstructed births observed (``[reconstructed_births]``; ``None``: none).
+    reconstructed_births: ReconstructedBirthsSpec | None = None
 
     # ---- derived, nothing stored twice ----
     @property
@@ -537,12 +555,29 @@ class _Parser:
         for i, d in enumerate(self.get(fertility, "deviations", "[fertility]", list, [])):
             entry = f"fertility deviation {i + 1}"
             structure = self.choice(d, "structure", entry, DEVIATION_STRUCTURES, "iid")
+            yrs = self.years(d, entry, first, last)
+            weights: tuple[float, ...] = ()
+            if structure == "weighted":
+                raw = self.get(d, "weights", entry, list)
+                if len(raw) != yrs[1] - yrs[0] + 1 or not all(
+                    isinstance(w, int | float) and not isinstance(w, bool) and 0 <= w <= 1
+                    for w in raw
+                ):
+                    self.fail(
+                        entry,
+                        f"'weights' must be one number in [0, 1] for each of its years "
+                        f"{yrs[0]}-{yrs[1]}, got {raw!r}",
+                    )
+                weights = tuple(float(w) for w in raw)
+            elif "weights" in d:
+                self.fail(entry, "'weights' belong to a 'weighted' deviation only")
             deviation_list.append(
                 DeviationSpec(
                     self.get(d, "name", entry, str),
-                    self.years(d, entry, first, last),
+                    yrs,
                     self.prior(d, entry),
                     structure,
+                    weights,
                 )
             )
         deviations = tuple(deviation_list)
@@ -677,7 +712,30 @@ class _Parser:
             war_birth_years=war_years,
             ladder_birth_years=birth_years,
             ladder_years=ladder,
+            reconstructed_births=self.reconstructed_births(r, first, last),
         )
+
+    def reconstructed_births(self, r: dict, first: int, last: int):
+        """``[reconstructed_births]``: rising ``rate_years`` and ``total_years`` (a list of
+        [first, last]), all inside the window."""
+        if "reconstructed_births" not in r:
+            return None
+        entry = "[reconstructed_births]"
+        table = self.get(r, "reconstructed_births", "window", dict)
+        unknown = sorted(set(table) - {"rate_years", "total_years"})
+        if unknown:
+            self.fail(entry, f"unknown key '{unknown[0]}'; known: rate_years, total_years")
+        rates = self.get(table, "rate_years", entry, list, [])
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in rates) or list(
+            rates
+        ) != sorted(set(rates)):
+            self.fail(entry, f"'rate_years' must be rising years, got {rates!r}")
+        if any(not first <= y <= last for y in rates):
+            self.fail(entry, f"rate_years {rates} must lie in {first}-{last}")
+        totals = []
+        for i, span in enumerate(self.get(table, "total_years", entry, list, [])):
+            totals.append(self.years({"years": span}, f"{entry} total_years {i + 1}", first, last))
+        return ReconstructedBirthsSpec(tuple(int(y) for y in rates), tuple(totals))
 
     def breaks(self, baseline: dict, key: str, first: int, last: int) -> tuple[int, ...]:
         """Rising years inside the window after its first (``[baseline]`` ``key``)."""

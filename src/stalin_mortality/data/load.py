@@ -253,6 +253,46 @@ def registered_rates(tables: Tables) -> xr.DataArray:
     )
 
 
+def reconstructed_rates(tables: Tables, measure: str = "birth") -> xr.DataArray:
+    """Reconstructed crude ``measure`` (birth, death) rates per person-year by
+    ``reconstructed_<measure>_rate_year`` (``vital_rates.csv``, kind ``reconstructed``:
+    ADH 1993)."""
+    vr = tables["vital_rates.csv"]
+    rec = vr[(vr.kind == "reconstructed") & (vr.measure == f"{measure}_rate")]
+    rec = rec.sort_values("year")
+    dim = "reconstructed_rate_year" if measure == "birth" else f"reconstructed_{measure}_rate_year"
+    return xr.DataArray(
+        rec["per_1000"].to_numpy(dtype=float) / 1000.0,
+        dims=dim,
+        coords={dim: rec["year"].astype(int).tolist()},
+        name=f"reconstructed_{measure}_rate",
+        attrs={"units": "per person-year"},
+    )
+
+
+def births_reconstructed(tables: Tables) -> xr.DataArray:
+    """Births over several years from a reconstruction (``births_reconstructed.csv``), along
+    ``births_period`` ("1941-1945") with the years and the first year's covered share."""
+    br = tables["births_reconstructed.csv"].sort_values(["first_year", "last_year"])
+    first = br["first_year"].astype(int).tolist()
+    last = br["last_year"].astype(int).tolist()
+    return xr.DataArray(
+        br["births"].to_numpy(dtype=float),
+        dims="births_period",
+        coords={
+            "births_period": [f"{a}-{b}" for a, b in zip(first, last, strict=True)],
+            "births_first_year": ("births_period", first),
+            "births_last_year": ("births_period", last),
+            "births_first_year_share": (
+                "births_period",
+                br["first_year_share"].to_numpy(dtype=float),
+            ),
+        },
+        name="births_reconstructed",
+        attrs={"units": "persons"},
+    )
+
+
 def load_observations(path: str | Path | None = None) -> xr.Dataset:
     """The observations the models use, as one ``xarray.Dataset`` with named dims."""
     return observations_from(load_tables(path))
@@ -276,6 +316,9 @@ def observations_from(tables: Tables) -> xr.Dataset:
     ds["archival_deaths"] = archival_counts(tables)
     ds["archival_records"] = archival_records(tables)
     ds["registered_events"] = registered_events(tables)
+    ds["reconstructed_birth_rate"] = reconstructed_rates(tables, "birth")
+    ds["reconstructed_death_rate"] = reconstructed_rates(tables, "death")
+    ds["births_reconstructed"] = births_reconstructed(tables)
     ds["custodial_stock"] = custodial_stocks(tables)
     ds["asfr"] = fertility_rates(tables)
     t = tables["census_totals.csv"]

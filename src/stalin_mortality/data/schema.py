@@ -133,6 +133,21 @@ SCHEMAS: dict[str, Schema] = {
             description="Registered births and deaths (USSR, pre-1939 borders)",
         ),
         Schema(
+            "births_reconstructed.csv",
+            (
+                Column("first_year", "year", minimum=1920, maximum=1960),
+                Column("last_year", "year", minimum=1920, maximum=1960),
+                Column("first_year_share", "float", minimum=0, maximum=1),
+                Column("births", "int"),
+                SOURCE,
+                Column("locator"),
+                Column("note"),
+            ),
+            key=("first_year", "last_year"),
+            description="Births over several years from a demographic reconstruction (USSR, "
+            "post-war borders)",
+        ),
+        Schema(
             "archival_counts.csv",
             (
                 Column(

@@ -38,6 +38,13 @@ class Inputs:
     #: saved before they were read from the table used
     a0: np.ndarray | None = None
     e100: np.ndarray | None = None
+    #: {year: crude birth rate per person-year} of a reconstruction (ADH)
+    reconstructed_birth_rates: dict = field(default_factory=dict)
+    #: (first year, last year, share of the first year covered, births) of a reconstruction
+    reconstructed_births: list = field(default_factory=list)
+    #: {year: crude death rate per person-year} of the same reconstruction, held out: checked
+    #: against the posterior (``checks.series_checks``), never observed
+    reconstructed_death_rates: dict = field(default_factory=dict)
 
     @property
     def table_ends(self) -> tuple:
@@ -70,6 +77,18 @@ class Inputs:
             )
         for cause, by_year in self.custodial_stock.items():
             ds = _with_series(ds, f"custodial_stock_{cause}", by_year)
+        if self.reconstructed_birth_rates:
+            ds = _with_series(ds, "reconstructed_birth_rate", self.reconstructed_birth_rates)
+        if self.reconstructed_death_rates:
+            ds = _with_series(ds, "reconstructed_death_rate", self.reconstructed_death_rates)
+        if self.reconstructed_births:
+            cols = list(zip(*self.reconstructed_births, strict=True))
+            ds["reconstructed_births"] = ("births_period", np.asarray(cols[3], dtype=float))
+            ds = ds.assign_coords(
+                births_first_year=("births_period", np.asarray(cols[0], dtype=int)),
+                births_last_year=("births_period", np.asarray(cols[1], dtype=int)),
+                births_first_year_share=("births_period", np.asarray(cols[2], dtype=float)),
+            )
         if self.a0 is not None:
             ds["life_table_a0"] = (("sex",), np.asarray(self.a0, dtype=float))
         if self.e100 is not None:
@@ -122,6 +141,25 @@ class Inputs:
             custodial_stock=stock,
             a0=ds["life_table_a0"].values if "life_table_a0" in ds else None,
             e100=ds["life_table_e100"].values if "life_table_e100" in ds else None,
+            reconstructed_birth_rates=(
+                _series_of(ds["reconstructed_birth_rate"])
+                if "reconstructed_birth_rate" in ds
+                else {}
+            ),
+            reconstructed_death_rates=(
+                _series_of(ds["reconstructed_death_rate"])
+                if "reconstructed_death_rate" in ds
+                else {}
+            ),
+            reconstructed_births=[
+                (
+                    int(ds["births_first_year"].values[i]),
+                    int(ds["births_last_year"].values[i]),
+                    float(ds["births_first_year_share"].values[i]),
+                    float(ds["reconstructed_births"].values[i]),
+                )
+                for i in range(ds.sizes["births_period"] if "reconstructed_births" in ds else 0)
+            ],
         )
 
 
@@ -186,6 +224,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
                         f"{series.years[0]}-{series.years[1]}; no count for {missing}",
                     )
     archival = archival_records(observations, window)
+    rec_rates, rec_births, rec_deaths = reconstructed(observations, window)
     return Inputs(
         initial=initial_pop,
         y_std=cohort.brass_logit_standard(lx),
@@ -197,7 +236,58 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
         custodial_stock=custodial_stocks(observations, window, archival),
         a0=a0,
         e100=e100,
+        reconstructed_birth_rates=rec_rates,
+        reconstructed_births=rec_births,
+        reconstructed_death_rates=rec_deaths,
     )
+
+
+def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list, dict]:
+    """The reconstructed births ``window`` observes (``[reconstructed_births]``): the crude
+    birth rates by year, the totals over years, and the same reconstruction's crude death
+    rates of the rate years where it has them (held out; see :class:`Inputs`)."""
+    spec = window.reconstructed_births
+    if spec is None:
+        return {}, [], {}
+    if "reconstructed_birth_rate" not in observations:
+        raise DataValidationError(
+            "vital_rates.csv",
+            f"the window {window.name} observes reconstructed births; these observations "
+            "(saved before the library read them) carry none",
+        )
+    rate = observations["reconstructed_birth_rate"]
+    have = {
+        int(y): float(v)
+        for y, v in zip(rate["reconstructed_rate_year"].values, rate.values, strict=True)
+    }
+    missing = [y for y in spec.rate_years if y not in have]
+    if missing:
+        raise DataValidationError(
+            "vital_rates.csv",
+            f"the window {window.name} observes the reconstructed birth rate of {missing}; "
+            "no row of kind 'reconstructed' for it",
+        )
+    totals = []
+    births = observations["births_reconstructed"]
+    for lo, hi in spec.total_years:
+        hit = (births["births_first_year"] == lo) & (births["births_last_year"] == hi)
+        if not bool(hit.any()):
+            raise DataValidationError(
+                "births_reconstructed.csv",
+                f"the window {window.name} observes the births of {lo}-{hi}; no row for them",
+            )
+        row = births.where(hit, drop=True)
+        share = float(row["births_first_year_share"].values[0])
+        totals.append((lo, hi, share, float(row.values[0])))
+    deaths = {}
+    if "reconstructed_death_rate" in observations:
+        dr = observations["reconstructed_death_rate"]
+        deaths = {
+            int(y): float(v)
+            for y, v in zip(dr["reconstructed_death_rate_year"].values, dr.values, strict=True)
+            if int(y) in spec.rate_years
+        }
+    return {y: have[y] for y in spec.rate_years}, totals, deaths
 
 
 def custodial_stocks(observations: xr.Dataset, window: Window, archival: list) -> dict:

@@ -61,10 +61,13 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     for c in window.causes:
         out[f"{c.name}_year"] = c.year_list
     for d in window.deviations:
-        out[f"{d.name}_year"] = d.year_list
+        if not d.weights:
+            out[f"{d.name}_year"] = d.year_list
     for s in window.registration:
         if s.kind == "events":
             out[f"registration_year{s.completeness_suffix}"] = s.year_list
+    if window.reconstructed_births is not None and window.reconstructed_births.rate_years:
+        out["reconstructed_rate_year"] = list(window.reconstructed_births.rate_years)
     return out
 
 

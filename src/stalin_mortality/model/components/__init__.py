@@ -10,7 +10,8 @@ created (and so the sampler's parameter vector).
 - :mod:`.causes`: causes of excess death (hazard and count);
 - :mod:`.census`: the observed censuses (coverage, padding, age noise);
 - :mod:`.registration`: registered births and deaths;
-- :mod:`.archives`: archival death counts.
+- :mod:`.archives`: archival death counts;
+- :mod:`.reconstruction`: births from a demographic reconstruction (the war years).
 """
 
 from __future__ import annotations
@@ -20,12 +21,22 @@ from dataclasses import replace
 from ...exceptions import WindowError
 from ...priors import PriorSpec
 from ...window import Window
-from . import archives, baseline, causes, census, fertility, flows, initial, registration
+from . import (
+    archives,
+    baseline,
+    causes,
+    census,
+    fertility,
+    flows,
+    initial,
+    reconstruction,
+    registration,
+)
 
 #: Components whose parameters drive the projection (the account), in creation order.
 ACCOUNT = (baseline, fertility, initial, flows, fertility.Deviations, causes)
 #: Components that observe the account.
-OBSERVATION = (census, registration, archives)
+OBSERVATION = (census, registration, archives, reconstruction)
 COMPONENTS = (*ACCOUNT, *OBSERVATION)
 
 

@@ -59,7 +59,8 @@ def priors(window: Window) -> list[PriorSpec]:
 def deviation_priors(window: Window) -> list[PriorSpec]:
     """The crisis deviations (created after the flows: see components.__init__)."""
     return [
-        declared(d, d.name, NAME, units="log TFR", dim=f"{d.name}_year") for d in window.deviations
+        declared(d, d.name, NAME, units="log TFR", dim=None if d.weights else f"{d.name}_year")
+        for d in window.deviations
     ]
 
 
@@ -75,10 +76,12 @@ def tfr(params: dict, window: Window, xp, crisis: bool = True):
 
 def deviation(params: dict, d, xp):
     """``[..., year]`` deviation of log TFR over ``d``'s years (a random walk is the running
-    sum of its innovations)."""
+    sum of its innovations; a weighted deviation its one level times each year's weight)."""
     values = params[d.name]
     if d.structure == "random_walk":
         return xp.cumsum(values, axis=-1)
+    if d.structure == "weighted":
+        return values[..., None] * np.asarray(d.weights)
     return values
 
 

@@ -1,0 +1,85 @@
+"""Births from a demographic reconstruction, for years whose registration is unusable
+(``[reconstructed_births]`` of a window; ADH 1993 for the war):
+
+- a crude birth rate of a year: ``log observed ~ Normal(log(births[t] / person-years[t]),
+  reconstructed_rate error)``, the person-years the mean of the 1 January totals;
+- births over years: ``log observed ~ Normal(log(share * births[first] + births[first+1..last]),
+  reconstructed_total error)``, ``share`` the part of the first year the figure covers
+  (0.53 for ADH's war years from 22 June 1941).
+
+No completeness: a reconstruction estimates every birth (its own error is the observation
+error). What it rests on is a source, not a count: ADH's war births come from the age-specific
+rates of the 1960 retrospective fertility survey, their 1940 and 1946 rates from registration
+corrected against the censuses. A scenario can leave them out (``exclude =
+["reconstruction"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from ...priors import PriorSpec
+from ...window import Window
+
+NAME = "reconstruction"
+#: Defaults of the observation errors, unless the window states them with their reasons.
+RATE_ERROR = 0.05
+TOTAL_ERROR = 0.10
+
+
+def rate_error(window: Window) -> float:
+    return window.observation_error("reconstructed_rate", RATE_ERROR)
+
+
+def total_error(window: Window) -> float:
+    return window.observation_error("reconstructed_total", TOTAL_ERROR)
+
+
+def priors(window: Window) -> list[PriorSpec]:
+    return []  # no parameters: the observation errors are fixed, stated in the window
+
+
+def expected_rates(flow, population, years, window: Window):
+    """``[..., k]`` crude rates of ``years``: ``flow[..., year]`` (births or deaths) over the
+    person-years of the year, the mean of ``population[..., date]`` (1 January totals) at
+    its two ends (the trapezoid rule)."""
+    idx = [window.index(y) for y in years]
+    person_years = 0.5 * (population[..., idx] + population[..., [i + 1 for i in idx]])
+    return flow[..., idx] / person_years
+
+
+def expected_total(births, first: int, last: int, share: float, window: Window):
+    """Births of ``first``..``last`` with ``share`` of the first year (``births[..., year]``)."""
+    i, j = window.index(first), window.index(last)
+    return share * births[..., i] + births[..., i + 1 : j + 1].sum(axis=-1)
+
+
+def add(ctx) -> None:
+    window, out, inputs = ctx.window, ctx.out, ctx.inputs
+    if NAME in ctx.exclude or window.reconstructed_births is None:
+        return
+    births = out["births"]
+    if inputs.reconstructed_birth_rates:
+        years = sorted(inputs.reconstructed_birth_rates)
+        population = out["population"].sum(axis=(-2, -1))
+        mu = expected_rates(births, population, years, window)
+        name = "reconstructed_birth_rate"
+        pm.Normal(
+            name,
+            mu=pt.log(mu),
+            sigma=rate_error(window),
+            observed=ctx.observed(
+                name, np.log([inputs.reconstructed_birth_rates[y] for y in years])
+            ),
+            dims="reconstructed_rate_year",
+        )
+    for first, last, share, count in inputs.reconstructed_births:
+        name = f"reconstructed_births_{first}_{last}"
+        pm.Normal(
+            name,
+            mu=pt.log(expected_total(births, first, last, share, window)),
+            sigma=total_error(window),
+            observed=ctx.observed(name, np.log(count)),
+        )
