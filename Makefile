@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.12 python3.13 python3.14 python3 \
              if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
              then command -v $$c; break; fi; done)
 
-.PHONY: install run test test-slow lint format bench docs clean check-python
+.PHONY: install run run-1939 test test-slow lint format bench docs clean check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "error: no Python >= 3.12 found (set PYTHON=/path/to/python3.12)"; exit 1; fi
@@ -25,8 +25,14 @@ $(STAMP): pyproject.toml constraints.txt | check-python
 
 install: $(STAMP)
 
+# The default study: the whole era, the 1926 census to the 1959 census (window 1927_1959; numba
+# samples it faster than JAX once compiled: docs/sampling.md). `make run-1939`: the faster
+# 1927-1939 study.
 run: $(STAMP)
-	$(VENV)/bin/stalin-mortality run --out results/default --force
+	$(VENV)/bin/stalin-mortality run --window 1927_1959 --backend numba --out results/default --force
+
+run-1939: $(STAMP)
+	$(VENV)/bin/stalin-mortality run --window 1927_1939 --out results/1927_1939 --force
 
 test: $(STAMP)
 	$(PY) -m pytest -q
