@@ -64,6 +64,22 @@ def observations():
 
 
 @pytest.fixture(scope="module")
+def era():
+    """The shipped whole-era window (1927-1959)."""
+    import stalin_mortality as sm
+
+    return sm.load_window("1927_1959")
+
+
+@pytest.fixture(scope="module")
+def era_inputs(observations, era):
+    """The whole era's account inputs from data/."""
+    import stalin_mortality as sm
+
+    return sm.make_inputs(observations, era)
+
+
+@pytest.fixture(scope="module")
 def window():
     """The shipped 1927-1939 window."""
     import stalin_mortality as sm

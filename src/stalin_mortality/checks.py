@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .model.cohort import person_years
 from .model.components import (
     account_parameters,
     archives,
@@ -160,7 +161,7 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
     err = registration.error(window)
     for s in window.registration:
         if s.kind == "rates":
-            mean_pop = 0.5 * (pop[:, 0] + pop[:, 1])
+            mean_pop = person_years(pop)[:, 0]
             for event, flow in (("birth", births[:, 0]), ("death", deaths[:, 0])):
                 if event not in inputs.registered_rates:
                     continue
@@ -183,27 +184,31 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
                     add("registered events", f"{event}s {year}", reg[year], rep)
     if window.reconstructed_births is not None:
         # a scenario that leaves them out still shows them, as held out
-        out = " (held out)" if run.scenario.excludes(reconstruction.NAME) else ""
-        rates = inputs.reconstructed_birth_rates
-        rate_years = sorted(rates)
-        if rate_years:
-            rep = reconstruction.expected_rates(births, pop, rate_years, window)
+        held_out = run.scenario.excludes(reconstruction.NAME)
+        out = "; held out" if held_out else ""
+
+        def rate_rows(event, flow, rates, note):
+            years = sorted(rates)
+            if not years:
+                return
+            rep = reconstruction.expected_rates(flow, pop, years, window)
             rep = rep * np.exp(reconstruction.rate_error(window) * rng.normal(size=rep.shape))
-            for k, year in enumerate(rate_years):
-                label = f"birth rate {year} (per person){out}"
-                add("reconstructed", label, rates[year], rep[:, k])
+            for k, year in enumerate(years):
+                add(
+                    "reconstructed",
+                    f"{event} rate {year} (per person{note})",
+                    rates[year],
+                    rep[:, k],
+                )
+
+        rate_rows("birth", births, inputs.reconstructed_birth_rates, out)
         for first, last, share, count in inputs.reconstructed_births:
             rep = reconstruction.expected_total(births, first, last, share, window)
             rep = rep * np.exp(reconstruction.total_error(window) * rng.normal(size=rep.shape))
-            add("reconstructed", f"births {first} ({share:.2f} of it) to {last}{out}", count, rep)
-        held = inputs.reconstructed_death_rates
-        if held:
-            years_held = sorted(held)
-            rep = reconstruction.expected_rates(deaths, pop, years_held, window)
-            rep = rep * np.exp(reconstruction.rate_error(window) * rng.normal(size=rep.shape))
-            for k, year in enumerate(years_held):
-                label = f"death rate {year} (per person; held out, never observed)"
-                add("reconstructed", label, held[year], rep[:, k])
+            label = f"births {first} ({share:.2f} of it) to {last}"
+            add("reconstructed", label + (" (held out)" if held_out else ""), count, rep)
+        held = "; held out, never observed"
+        rate_rows("death", deaths, inputs.reconstructed_death_rates, held)
     names = archives.parameter_names(window, inputs)
     # a scenario that leaves the archives out has none of their parameters
     if inputs.archival and all(n in run.tree["posterior"] for n in names):

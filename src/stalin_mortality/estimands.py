@@ -22,6 +22,7 @@ import xarray as xr
 
 from .exceptions import ResultsError
 from .model import account
+from .model.cohort import person_years
 from .model.components import account_parameters, baseline, fertility
 from .window import Window
 
@@ -232,7 +233,7 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             ),
             "crude_death_rate": (
                 ("sample", "year"),
-                out["deaths"] / (0.5 * (pop_total[:, :-1] + pop_total[:, 1:])),
+                out["deaths"] / person_years(pop_total),
             ),
         },
         coords={

@@ -725,27 +725,27 @@ class _Parser:
         unknown = sorted(set(table) - {"rate_years", "total_years"})
         if unknown:
             self.fail(entry, f"unknown key '{unknown[0]}'; known: rate_years, total_years")
-        rates = self.get(table, "rate_years", entry, list, [])
-        if not all(isinstance(y, int) and not isinstance(y, bool) for y in rates) or list(
-            rates
-        ) != sorted(set(rates)):
-            self.fail(entry, f"'rate_years' must be rising years, got {rates!r}")
-        if any(not first <= y <= last for y in rates):
-            self.fail(entry, f"rate_years {rates} must lie in {first}-{last}")
+        rates = self.rising_years(table, "rate_years", entry, first, last)
         totals = []
         for i, span in enumerate(self.get(table, "total_years", entry, list, [])):
             totals.append(self.years({"years": span}, f"{entry} total_years {i + 1}", first, last))
-        return ReconstructedBirthsSpec(tuple(int(y) for y in rates), tuple(totals))
+        return ReconstructedBirthsSpec(rates, tuple(totals))
 
     def breaks(self, baseline: dict, key: str, first: int, last: int) -> tuple[int, ...]:
         """Rising years inside the window after its first (``[baseline]`` ``key``)."""
-        value = self.get(baseline, key, "[baseline]", list, [])
+        return self.rising_years(baseline, key, "[baseline]", first + 1, last)
+
+    def rising_years(
+        self, table: dict, key: str, entry: str, first: int, last: int
+    ) -> tuple[int, ...]:
+        """``key`` of ``table``: rising years (default none), each in ``first``-``last``."""
+        value = self.get(table, key, entry, list, [])
         if not all(isinstance(b, int) and not isinstance(b, bool) for b in value) or list(
             value
         ) != sorted(set(value)):
-            self.fail("[baseline]", f"'{key}' must be rising years, got {value!r}")
-        if any(not first < b <= last for b in value):
-            self.fail("[baseline]", f"{key} {value} must lie in {first + 1}-{last}")
+            self.fail(entry, f"'{key}' must be rising years, got {value!r}")
+        if any(not first <= b <= last for b in value):
+            self.fail(entry, f"{key} {value} must lie in {first}-{last}")
         return tuple(int(b) for b in value)
 
     def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:

@@ -6,20 +6,9 @@ import pytest
 
 import stalin_mortality as sm
 from stalin_mortality.data import load_tables, observations_from
-from stalin_mortality.exceptions import DataValidationError, WindowError
+from stalin_mortality.exceptions import DataValidationError
 from stalin_mortality.model import account
 from stalin_mortality.model.components import reconstruction
-from stalin_mortality.window import window_from_text
-
-
-@pytest.fixture(scope="module")
-def era():
-    return sm.load_window("1927_1959")
-
-
-@pytest.fixture(scope="module")
-def era_inputs(observations, era):
-    return sm.make_inputs(observations, era)
 
 
 def test_the_whole_era_observes_adh_births(era, era_inputs):
@@ -59,21 +48,6 @@ def test_a_total_counts_the_covered_share_of_its_first_year(era):
     pop[0, era.index(1941)] = 300.0  # 1 Jan 1941: the end of 1940
     rate = reconstruction.expected_rates(births[:1], pop, [1940, 1942], era)
     assert rate.tolist() == [[100.0 / 250.0, 4.0 / 200.0]]
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ("rate_years = [1940, 1946]", "rate_years = [1946, 1940]", "must be rising years"),
-        ("rate_years = [1940, 1946]", "rate_years = [1920, 1946]", "must lie in 1927-1958"),
-        ("total_years = [[1941, 1945]]", "total_years = [[1941, 1965]]", "outside the window"),
-        ("total_years = [[1941, 1945]]", "totals = [[1941, 1945]]", "unknown key 'totals'"),
-    ],
-)
-def test_bad_reconstructed_births_name_the_entry(era, old, new, message):
-    assert old in era.text
-    with pytest.raises(WindowError, match=rf"\[reconstructed_births\].*{message}"):
-        window_from_text(era.text.replace(old, new, 1), "w.toml")
 
 
 def test_missing_reconstructed_data_name_the_file(data_copy, era):
@@ -141,17 +115,3 @@ def test_the_war_deviation_is_one_level_times_the_conceived_share(era):
 
     full = place(dev, d.years, era, np)
     assert np.all(full[:, era.index(1941)] == 0) and np.all(full[:, era.index(1947) :] == 0)
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ("weights = [0.78, 1.0, 1.0, 1.0, 0.5]", "weights = [0.78, 1.0]", "one number in"),
-        ("weights = [0.78, 1.0, 1.0, 1.0, 0.5]", "weights = [0.78, 1.0, 1.0, 1.0, 1.5]", "one"),
-        ('structure = "weighted"', 'structure = "iid"', "belong to a 'weighted' deviation"),
-    ],
-)
-def test_bad_weights_name_the_deviation(era, old, new, message):
-    assert old in era.text
-    with pytest.raises(WindowError, match=rf"fertility deviation 2.*{message}"):
-        window_from_text(era.text.replace(old, new, 1), "w.toml")

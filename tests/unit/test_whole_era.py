@@ -13,16 +13,6 @@ from stalin_mortality.window import window_from_text
 from tests.conftest import assert_account_identity
 
 
-@pytest.fixture(scope="module")
-def era():
-    return sm.load_window("1927_1959")
-
-
-@pytest.fixture(scope="module")
-def era_inputs(observations, era):
-    return sm.make_inputs(observations, era)
-
-
 def _prior_draws(window, n=4, seed=1):
     """Draws of the account's parameters from their priors (numpy, constrained)."""
     specs = prior_specs(window)
@@ -148,6 +138,10 @@ def test_post_war_trend_centre_is_the_1958_59_table(era):
     assert era.priors["mortality_trend_1946"].parameters["mu"] == pytest.approx(slope, abs=5e-4)
 
 
+RB = r"\[reconstructed_births\].*"
+FD = "fertility deviation 2.*"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -157,6 +151,19 @@ def test_post_war_trend_centre_is_the_1958_59_table(era):
         ("ladder_years = [1927, 1940]", "ladder_years = [1927, 1970]", "outside the window"),
         ("ladder_period = [1927, 1953]", "ladder_period = [1920, 1953]", "outside the window"),
         ('kind = "inflow"', 'kind = "annexed"', "unknown kind 'annexed'"),
+        # the reconstructed births (tests/unit/test_reconstruction.py)
+        ("rate_years = [1940, 1946]", "rate_years = [1946, 1940]", RB + "must be rising years"),
+        ("rate_years = [1940, 1946]", "rate_years = [1920, 1946]", RB + "must lie in 1927-1958"),
+        ("total_years = [[1941, 1945]]", "total_years = [[1941, 1965]]", RB + "outside the window"),
+        ("total_years = [[1941, 1945]]", "totals = [[1941, 1945]]", RB + "unknown key 'totals'"),
+        # the war's weighted fertility deviation
+        ("weights = [0.78, 1.0, 1.0, 1.0, 0.5]", "weights = [0.78, 1.0]", FD + "one number in"),
+        (
+            "weights = [0.78, 1.0, 1.0, 1.0, 0.5]",
+            "weights = [0.78, 1.0, 1.0, 1.0, 1.5]",
+            FD + "one",
+        ),
+        ('structure = "weighted"', 'structure = "iid"', FD + "belong to a 'weighted' deviation"),
     ],
 )
 def test_bad_whole_era_keys_name_the_entry(era, old, new, message):

@@ -241,31 +241,25 @@ def fertility_rates(tables: Tables) -> xr.DataArray:
 def registered_rates(tables: Tables) -> xr.DataArray:
     """Registered crude rates per person-year by ``rate_year`` and ``measure``
     (``birth_rate``, ``death_rate``); NaN where none."""
+    return _crude_rates(tables, "registered", "rate_year")
+
+
+def reconstructed_rates(tables: Tables) -> xr.DataArray:
+    """Reconstructed crude rates per person-year (ADH 1993) by ``reconstructed_rate_year``
+    and ``measure``; NaN where none."""
+    return _crude_rates(tables, "reconstructed", "reconstructed_rate_year")
+
+
+def _crude_rates(tables: Tables, kind: str, dim: str) -> xr.DataArray:
+    """``vital_rates.csv``'s rows of ``kind`` per person-year, by ``dim`` and ``measure``."""
     vr = tables["vital_rates.csv"]
-    reg = vr[vr.kind == "registered"]
-    table = reg.pivot(index="year", columns="measure", values="per_1000").astype(float) / 1000
+    rows = vr[vr.kind == kind]
+    table = rows.pivot(index="year", columns="measure", values="per_1000").astype(float) / 1000
     return xr.DataArray(
         table.to_numpy(),
-        dims=("rate_year", "measure"),
-        coords={"rate_year": list(table.index), "measure": [str(c) for c in table.columns]},
-        name="registered_rate",
-        attrs={"units": "per person-year"},
-    )
-
-
-def reconstructed_rates(tables: Tables, measure: str = "birth") -> xr.DataArray:
-    """Reconstructed crude ``measure`` (birth, death) rates per person-year by
-    ``reconstructed_<measure>_rate_year`` (``vital_rates.csv``, kind ``reconstructed``:
-    ADH 1993)."""
-    vr = tables["vital_rates.csv"]
-    rec = vr[(vr.kind == "reconstructed") & (vr.measure == f"{measure}_rate")]
-    rec = rec.sort_values("year")
-    dim = "reconstructed_rate_year" if measure == "birth" else f"reconstructed_{measure}_rate_year"
-    return xr.DataArray(
-        rec["per_1000"].to_numpy(dtype=float) / 1000.0,
-        dims=dim,
-        coords={dim: rec["year"].astype(int).tolist()},
-        name=f"reconstructed_{measure}_rate",
+        dims=(dim, "measure"),
+        coords={dim: list(table.index), "measure": [str(c) for c in table.columns]},
+        name=f"{kind}_rate",
         attrs={"units": "per person-year"},
     )
 
@@ -316,8 +310,7 @@ def observations_from(tables: Tables) -> xr.Dataset:
     ds["archival_deaths"] = archival_counts(tables)
     ds["archival_records"] = archival_records(tables)
     ds["registered_events"] = registered_events(tables)
-    ds["reconstructed_birth_rate"] = reconstructed_rates(tables, "birth")
-    ds["reconstructed_death_rate"] = reconstructed_rates(tables, "death")
+    ds["reconstructed_rate"] = reconstructed_rates(tables)
     ds["births_reconstructed"] = births_reconstructed(tables)
     ds["custodial_stock"] = custodial_stocks(tables)
     ds["asfr"] = fertility_rates(tables)

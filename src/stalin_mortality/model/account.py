@@ -66,29 +66,14 @@ class Inputs:
             ds[f"registered_{kind}_rate"] = rate
         for event, series in self.registered_events.items():
             ds = _with_series(ds, f"registered_{event}", series)
-        if self.archival:
-            cols = list(zip(*self.archival, strict=True))
-            ds["archival_count"] = ("archival_record", np.asarray(cols[3], dtype=float))
-            ds = ds.assign_coords(
-                archival_cause=("archival_record", np.asarray(cols[0], dtype=str)),
-                archival_first=("archival_record", np.asarray(cols[1], dtype=int)),
-                archival_last=("archival_record", np.asarray(cols[2], dtype=int)),
-                archival_label=("archival_record", np.asarray(cols[4], dtype=str)),
-            )
+        ds = _with_records(ds, self.archival, *ARCHIVAL_RECORD)
         for cause, by_year in self.custodial_stock.items():
             ds = _with_series(ds, f"custodial_stock_{cause}", by_year)
         if self.reconstructed_birth_rates:
             ds = _with_series(ds, "reconstructed_birth_rate", self.reconstructed_birth_rates)
         if self.reconstructed_death_rates:
             ds = _with_series(ds, "reconstructed_death_rate", self.reconstructed_death_rates)
-        if self.reconstructed_births:
-            cols = list(zip(*self.reconstructed_births, strict=True))
-            ds["reconstructed_births"] = ("births_period", np.asarray(cols[3], dtype=float))
-            ds = ds.assign_coords(
-                births_first_year=("births_period", np.asarray(cols[0], dtype=int)),
-                births_last_year=("births_period", np.asarray(cols[1], dtype=int)),
-                births_first_year_share=("births_period", np.asarray(cols[2], dtype=float)),
-            )
+        ds = _with_records(ds, self.reconstructed_births, *BIRTHS_RECORD)
         if self.a0 is not None:
             ds["life_table_a0"] = (("sex",), np.asarray(self.a0, dtype=float))
         if self.e100 is not None:
@@ -118,18 +103,6 @@ class Inputs:
             for k in names
             if k.startswith("custodial_stock_")
         }
-        archival = []
-        if "archival_count" in ds:
-            for i in range(ds.sizes["archival_record"]):
-                archival.append(
-                    (
-                        str(ds["archival_cause"].values[i]),
-                        int(ds["archival_first"].values[i]),
-                        int(ds["archival_last"].values[i]),
-                        float(ds["archival_count"].values[i]),
-                        str(ds["archival_label"].values[i]),
-                    )
-                )
         return cls(
             initial=ds["initial"].values,
             y_std=ds["y_std"].values,
@@ -137,7 +110,7 @@ class Inputs:
             census_observed=census,
             registered_rates=rates,
             registered_events=events,
-            archival=archival,
+            archival=_records_of(ds, *ARCHIVAL_RECORD),
             custodial_stock=stock,
             a0=ds["life_table_a0"].values if "life_table_a0" in ds else None,
             e100=ds["life_table_e100"].values if "life_table_e100" in ds else None,
@@ -151,16 +124,59 @@ class Inputs:
                 if "reconstructed_death_rate" in ds
                 else {}
             ),
-            reconstructed_births=[
-                (
-                    int(ds["births_first_year"].values[i]),
-                    int(ds["births_last_year"].values[i]),
-                    float(ds["births_first_year_share"].values[i]),
-                    float(ds["reconstructed_births"].values[i]),
-                )
-                for i in range(ds.sizes["births_period"] if "reconstructed_births" in ds else 0)
-            ],
+            reconstructed_births=_records_of(ds, *BIRTHS_RECORD),
         )
+
+
+#: How a list of tuples of :class:`Inputs` is saved: its dimension, the saved name and type
+#: of each field in the tuple's order, and the field saved as the variable (the others are
+#: its coordinates).
+ARCHIVAL_RECORD = (
+    "archival_record",
+    (
+        ("archival_cause", str),
+        ("archival_first", int),
+        ("archival_last", int),
+        ("archival_count", float),
+        ("archival_label", str),
+    ),
+    "archival_count",
+)
+BIRTHS_RECORD = (
+    "births_period",
+    (
+        ("births_first_year", int),
+        ("births_last_year", int),
+        ("births_first_year_share", float),
+        ("reconstructed_births", float),
+    ),
+    "reconstructed_births",
+)
+
+
+def _with_records(ds: xr.Dataset, rows: list, dim: str, fields, value: str) -> xr.Dataset:
+    """``ds`` with ``rows`` (tuples) along ``dim``: the field ``value`` as a variable, the
+    others as its coordinates (:data:`ARCHIVAL_RECORD`); unchanged when there are none."""
+    if not rows:
+        return ds
+    columns = zip(*rows, strict=True)
+    arrays = {
+        name: (dim, np.asarray(col, dtype=kind))
+        for (name, kind), col in zip(fields, columns, strict=True)
+    }
+    ds[value] = arrays.pop(value)
+    return ds.assign_coords(arrays)
+
+
+def _records_of(ds: xr.Dataset, dim: str, fields, value: str) -> list:
+    """The tuples :func:`_with_records` wrote (none if ``value`` is not in ``ds``)."""
+    if value not in ds:
+        return []
+    columns = [ds[name].values for name, _ in fields]
+    return [
+        tuple(kind(col[i]) for (_, kind), col in zip(fields, columns, strict=True))
+        for i in range(ds.sizes[dim])
+    ]
 
 
 def _with_series(ds: xr.Dataset, name: str, by_year: dict) -> xr.Dataset:
@@ -249,17 +265,14 @@ def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list,
     spec = window.reconstructed_births
     if spec is None:
         return {}, [], {}
-    if "reconstructed_birth_rate" not in observations:
+    if "reconstructed_rate" not in observations:
         raise DataValidationError(
             "vital_rates.csv",
             f"the window {window.name} observes reconstructed births; these observations "
             "(saved before the library read them) carry none",
         )
-    rate = observations["reconstructed_birth_rate"]
-    have = {
-        int(y): float(v)
-        for y, v in zip(rate["reconstructed_rate_year"].values, rate.values, strict=True)
-    }
+    rate = observations["reconstructed_rate"]
+    have = _series_of(rate.sel(measure="birth_rate").dropna(rate.dims[0]))
     missing = [y for y in spec.rate_years if y not in have]
     if missing:
         raise DataValidationError(
@@ -279,14 +292,9 @@ def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list,
         row = births.where(hit, drop=True)
         share = float(row["births_first_year_share"].values[0])
         totals.append((lo, hi, share, float(row.values[0])))
-    deaths = {}
-    if "reconstructed_death_rate" in observations:
-        dr = observations["reconstructed_death_rate"]
-        deaths = {
-            int(y): float(v)
-            for y, v in zip(dr["reconstructed_death_rate_year"].values, dr.values, strict=True)
-            if int(y) in spec.rate_years
-        }
+    # the same reconstruction's death rates of those years, held out
+    dead = _series_of(rate.sel(measure="death_rate").dropna(rate.dims[0]))
+    deaths = {y: v for y, v in dead.items() if y in spec.rate_years}
     return {y: have[y] for y in spec.rate_years}, totals, deaths
 
 

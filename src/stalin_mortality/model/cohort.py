@@ -38,6 +38,12 @@ import numpy as np
 N_AGES = 101  # 0..99 and 100+
 
 
+def person_years(population):
+    """``[..., year]`` person-years lived in each year: the mean of the 1 January totals at
+    its two ends (``population[..., date]``; the trapezoid rule). numpy or PyTensor."""
+    return 0.5 * (population[..., :-1] + population[..., 1:])
+
+
 def _xp(*arrays):
     """numpy, or ``pytensor.tensor`` if any input is a PyTensor variable."""
     for a in arrays:

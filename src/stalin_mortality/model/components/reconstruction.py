@@ -22,10 +22,11 @@ import pytensor.tensor as pt
 
 from ...priors import PriorSpec
 from ...window import Window
+from ..cohort import person_years
 
 NAME = "reconstruction"
 #: Defaults of the observation errors, unless the window states them with their reasons.
-RATE_ERROR = 0.05
+RATE_ERROR = 0.07
 TOTAL_ERROR = 0.10
 
 
@@ -43,11 +44,10 @@ def priors(window: Window) -> list[PriorSpec]:
 
 def expected_rates(flow, population, years, window: Window):
     """``[..., k]`` crude rates of ``years``: ``flow[..., year]`` (births or deaths) over the
-    person-years of the year, the mean of ``population[..., date]`` (1 January totals) at
-    its two ends (the trapezoid rule)."""
+    year's person-years (:func:`~stalin_mortality.model.cohort.person_years` of the
+    1 January totals ``population[..., date]``)."""
     idx = [window.index(y) for y in years]
-    person_years = 0.5 * (population[..., idx] + population[..., [i + 1 for i in idx]])
-    return flow[..., idx] / person_years
+    return flow[..., idx] / person_years(population)[..., idx]
 
 
 def expected_total(births, first: int, last: int, share: float, window: Window):

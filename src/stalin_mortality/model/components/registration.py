@@ -21,6 +21,7 @@ import pytensor.tensor as pt
 
 from ...priors import PriorSpec
 from ...window import Window
+from ..cohort import person_years
 
 NAME = "registration"
 #: Relative error of registered events, unless the window states ``registered`` in its
@@ -115,7 +116,7 @@ def add(ctx) -> None:
         return
     for series in window.registration:
         if series.kind == "rates":
-            first_year_pop = 0.5 * (out["population"][0].sum() + out["population"][1].sum())
+            first_year_pop = person_years(out["population"].sum(axis=(-2, -1)))[0]
             for event, flow in (("birth", out["births"][0]), ("death", out["deaths"][0])):
                 complete = ctx.create(completeness_name(event, series))
                 name = f"registered_{event}_rate_{series.years[0]}"
