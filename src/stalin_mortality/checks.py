@@ -207,8 +207,11 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
             rep = rep * np.exp(reconstruction.total_error(window) * rng.normal(size=rep.shape))
             label = f"births {first} ({share:.2f} of it) to {last}"
             add("reconstructed", label + (" (held out)" if held_out else ""), count, rep)
+        observed = set(window.reconstructed_births.death_rate_years)
+        dead = inputs.reconstructed_death_rates
+        rate_rows("death", deaths, {y: v for y, v in dead.items() if y in observed}, out)
         held = "; held out, never observed"
-        rate_rows("death", deaths, inputs.reconstructed_death_rates, held)
+        rate_rows("death", deaths, {y: v for y, v in dead.items() if y not in observed}, held)
     names = archives.parameter_names(window, inputs)
     # a scenario that leaves the archives out has none of their parameters
     if inputs.archival and all(n in run.tree["posterior"] for n in names):

@@ -267,13 +267,65 @@ def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarr
     for c in window.war_causes:
         items.append(c.label)
         values.append(ds["excess_deaths"].sel(cause=c.name).sum("year").values)
+    trend = None
     if window.war_birth_years is not None:
-        lo, hi = window.war_birth_years
-        items.append(f"birth deficit {lo}-{hi}")
-        values.append(ds["lost_births"].sel(year=slice(lo, hi)).sum("year").values)
+        items.append(war_deficit_label(window))
+        values.append(war_birth_deficit(ds, window).values)
+        trend = war_birth_deficit(ds, window, against="trend").values
     items.append("total war losses")
     values.append(np.sum(values, axis=0))
+    if trend is not None and window.war_birth_years is not None:
+        lo, hi = window.war_birth_years
+        items.append(f"birth deficit {lo}-{hi} against the baseline trend (not in the total)")
+        values.append(trend)
     return items, values
+
+
+def war_deficit_label(window: Window) -> str:
+    assert window.war_birth_years is not None
+    lo, hi = window.war_birth_years
+    share = window.war_first_year_share
+    first = f"{lo}" if share == 1.0 else f"{lo} ({share:.2f} of it)"
+    return f"birth deficit {first}-{hi} against {lo - 1} fertility"
+
+
+def war_birth_deficit(
+    ds: xr.Dataset, window: Window, lo: int | None = None, hi: int | None = None, against="prewar"
+) -> xr.DataArray:
+    """Births the war's years lacked (``[fertility] war_years``, within ``lo``-``hi``; the
+    war's first year counted by ``war_first_year_share``).
+
+    ``against="prewar"`` (the war table's): against the fertility of the year before the war
+    (its TFR's ratio to the baseline TFR held through the war, on the women actually alive:
+    ADH's counterfactual of 1940 rates), so the fall of the 1930s that the regime's lost
+    births already count is not the war's.  ``against="trend"``: against the baseline
+    trend (the window's lost births), shown beside it."""
+    assert window.war_birth_years is not None
+    w_lo, w_hi = window.war_birth_years
+    lo, hi = max(w_lo, lo or w_lo), min(w_hi, hi or w_hi)
+    if lo > hi:
+        return xr.zeros_like(ds["lost_births"].isel(year=0, drop=True))
+    share = [window.war_first_year_share if y == w_lo else 1.0 for y in range(lo, hi + 1)]
+    weight = xr.DataArray(share, coords={"year": list(range(lo, hi + 1))}, dims="year")
+    years = slice(lo, hi)
+    ref = w_lo - 1
+    if against == "trend" or ref < window.first_year:
+        lost = ds["lost_births"].sel(year=years)
+    else:
+        # births scale with TFR on the same women and schedule: baseline births times the
+        # pre-war year's ratio of actual to baseline TFR
+        ratio = ds["tfr"].sel(year=ref) / ds["tfr_baseline"].sel(year=ref)
+        lost = ds["baseline_births"].sel(year=years) * ratio - ds["births"].sel(year=years)
+    return (lost * weight).sum("year")
+
+
+def _lost_births_with_war(ds: xr.Dataset, window: Window, lo: int, hi: int) -> xr.DataArray:
+    """Lost births of ``lo``-``hi``, the war's years as the war table's birth deficit."""
+    lost = ds["lost_births"].sel(year=slice(lo, hi))
+    if window.war_birth_years is None:
+        return lost.sum("year")
+    peace = [int(y) for y in lost["year"].values if not window.is_war_birth_year(int(y))]
+    return lost.sel(year=peace).sum("year") + war_birth_deficit(ds, window, lo, hi)
 
 
 def regime_lost_births(ds: xr.Dataset, window: Window, lo: int, hi: int):
@@ -445,7 +497,7 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         # a population balance's total loss: every excess death, the births the survivors
         # did not have and the births the dead would have had (the echo), of the claim's years
         total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
-        births = ds["lost_births"].sel(year=years).sum("year")
+        births = _lost_births_with_war(ds, window, lo, hi)
         echo = ds["echo_births"].sel(year=years).sum("year")
         label = f"all excess deaths + lost births + echo births, {lo}-{hi}"
         return (total + births + echo).values.reshape(-1), label
@@ -463,8 +515,7 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
         if estimand == "war_deaths" or war_births is None:
             return total.values.reshape(-1), f"war deaths (every war cause), {lo}-{hi}"
-        b_lo, b_hi = war_births
-        births = ds["lost_births"].sel(year=slice(max(lo, b_lo), min(hi, b_hi))).sum("year")
+        births = war_birth_deficit(ds, window, lo, hi)
         label = f"war losses (war deaths and birth deficit), {lo}-{hi}"
         return (total + births).values.reshape(-1), label
     return None, None

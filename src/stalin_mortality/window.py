@@ -75,7 +75,7 @@ OBSERVATION_ERRORS = {
     "census_total": "log-scale error of a census total beyond its coverage (tabulation)",
     "registered": "relative error of registered births and deaths (rounding, tabulation)",
     "archival": "log-scale error of an archival count beyond its completeness",
-    "reconstructed_rate": "log-scale error of a reconstructed crude birth rate",
+    "reconstructed_rate": "log-scale error of a reconstructed crude birth or death rate",
     "reconstructed_total": "log-scale error of a reconstructed total of births over years",
 }
 
@@ -88,6 +88,9 @@ class ObservationError:
     value: float
     description: str
     source: str = ""
+    #: ``assumption`` (a modelling choice) or ``anchored`` (a source fixes the scale's
+    #: order, the value is chosen); one without a source must say ``assumption``
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,9 @@ class ReconstructedBirthsSpec:
 
     rate_years: tuple[int, ...] = ()
     total_years: tuple[tuple[int, int], ...] = ()
+    #: years whose crude death rate of the same reconstruction is observed (the others of
+    #: ``rate_years`` are held out: checked, never observed)
+    death_rate_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -284,6 +290,12 @@ class Window:
     #: Years from which the Brass slope changes yearly (``[baseline] slope_breaks``):
     #: ``mortality_slope_trend_<year>``.
     mortality_slope_breaks: tuple[int, ...] = ()
+    #: Years at which the Brass level of baseline mortality steps (``[baseline]
+    #: level_breaks``): ``mortality_level_step_<year>`` is added from that year on.
+    mortality_level_breaks: tuple[int, ...] = ()
+    #: The share of the war's first year that the war's birth deficit counts (``[fertility]
+    #: war_first_year_share``: 0.53, from 22 June 1941).
+    war_first_year_share: float = 1.0
     #: Years whose lost births are the war's birth deficit, never on the regime ladder
     #: (``[fertility] war_years``).
     war_birth_years: tuple[int, int] | None = None
@@ -662,6 +674,10 @@ class _Parser:
             priors[pname] = self.prior_table(table, f"prior {pname}", need_source=True)
         breaks = self.breaks(baseline, "trend_breaks", first, last)
         slope_breaks = self.breaks(baseline, "slope_breaks", first, last)
+        level_breaks = self.breaks(baseline, "level_breaks", first, last)
+        war_share = self.get(fertility, "war_first_year_share", "[fertility]", float, 1.0)
+        if not 0.0 < war_share <= 1.0:
+            self.fail("[fertility]", f"'war_first_year_share' must be in (0, 1], got {war_share}")
         war_years = None
         if "war_years" in fertility:
             war_years = self.years(fertility, "[fertility]", first, last, key="war_years")
@@ -687,7 +703,16 @@ class _Parser:
                 self.fail(entry, f"'value' must be a positive number, got {value!r}")
             description = self.get(table, "description", entry, str)
             source = self.get(table, "source", entry, str, "")
-            errors[ename] = ObservationError(ename, float(value), description.strip(), source)
+            basis = self.get(table, "basis", entry, str, "")
+            if basis not in PRIOR_BASES:
+                self.fail(entry, f"'basis' must be 'assumption' or 'anchored', got {basis!r}")
+            if not source and basis != "assumption":
+                self.fail(
+                    entry, "needs a 'source' (keys of data/sources.csv) or basis 'assumption'"
+                )
+            errors[ename] = ObservationError(
+                ename, float(value), description.strip(), source, basis
+            )
         return Window(
             name=name,
             title=self.get(r, "title", "window", str),
@@ -709,6 +734,8 @@ class _Parser:
             path=self.where,
             mortality_trend_breaks=breaks,
             mortality_slope_breaks=slope_breaks,
+            mortality_level_breaks=level_breaks,
+            war_first_year_share=war_share,
             war_birth_years=war_years,
             ladder_birth_years=birth_years,
             ladder_years=ladder,
@@ -722,14 +749,18 @@ class _Parser:
             return None
         entry = "[reconstructed_births]"
         table = self.get(r, "reconstructed_births", "window", dict)
-        unknown = sorted(set(table) - {"rate_years", "total_years"})
+        known = ("rate_years", "total_years", "death_rate_years")
+        unknown = sorted(set(table) - set(known))
         if unknown:
-            self.fail(entry, f"unknown key '{unknown[0]}'; known: rate_years, total_years")
+            self.fail(entry, f"unknown key '{unknown[0]}'; known: {', '.join(known)}")
         rates = self.rising_years(table, "rate_years", entry, first, last)
+        deaths = self.rising_years(table, "death_rate_years", entry, first, last)
+        if set(deaths) - set(rates):
+            self.fail(entry, f"death_rate_years {list(deaths)} must be among rate_years")
         totals = []
         for i, span in enumerate(self.get(table, "total_years", entry, list, [])):
             totals.append(self.years({"years": span}, f"{entry} total_years {i + 1}", first, last))
-        return ReconstructedBirthsSpec(rates, tuple(totals))
+        return ReconstructedBirthsSpec(rates, tuple(totals), deaths)
 
     def breaks(self, baseline: dict, key: str, first: int, last: int) -> tuple[int, ...]:
         """Rising years inside the window after its first (``[baseline]`` ``key``)."""

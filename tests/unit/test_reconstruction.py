@@ -16,8 +16,9 @@ def test_the_whole_era_observes_adh_births(era, era_inputs):
     assert era.reconstructed_births.total_years == ((1941, 1945),)
     assert era_inputs.reconstructed_birth_rates == {1940: 0.0361, 1946: 0.0285}
     assert era_inputs.reconstructed_births == [(1941, 1945, 0.53, 16_530_000.0)]
-    # ADH's death rates of the same years are held out
+    # ADH's death rates of the same years: 1946's observed, 1940's held out
     assert era_inputs.reconstructed_death_rates == {1940: 0.0217, 1946: 0.0158}
+    assert era.reconstructed_births.death_rate_years == (1946,)
     # the 1927-1939 window observes none
     assert sm.load_window("1927_1939").reconstructed_births is None
 
@@ -68,6 +69,17 @@ def test_missing_reconstructed_data_name_the_file(data_copy, era):
     obs = observations_from(load_tables(data_copy, check_registry=False))
     with pytest.raises(DataValidationError, match=r"births_reconstructed.csv.*1941-1945"):
         account.make_inputs(obs, era)
+    births.write_text(births.read_text().replace("1942,1945,", "1941,1945,", 1))
+    rates.write_text(
+        "".join(
+            line
+            for line in rates.read_text().splitlines(keepends=True)
+            if not line.startswith("1946,death_rate,reconstructed")
+        )
+    )
+    obs = observations_from(load_tables(data_copy, check_registry=False))
+    with pytest.raises(DataValidationError, match=r"vital_rates.csv.*death rate of \[1946\]"):
+        account.make_inputs(obs, era)
 
 
 def test_likelihood_is_the_stated_lognormal(observations, era):
@@ -94,7 +106,33 @@ def test_likelihood_is_the_stated_lognormal(observations, era):
     assert {v.name for v in model.observed_RVs} - names == {
         "reconstructed_birth_rate",
         "reconstructed_births_1941_1945",
+        "reconstructed_death_rate",
     }
+
+
+def test_death_rate_likelihood_is_the_stated_lognormal(observations, era, era_inputs):
+    """ADH's 1946 death rate: the log-normal of every death of 1946 (the numpy account's, at
+    the model's initial point) over its person-years, error 7%."""
+    from scipy import stats
+
+    from stalin_mortality.model import components
+
+    model = sm.build_model(observations, era, sm.load_scenario("default"))
+    names = components.account_parameters(era)
+    point = model.initial_point()
+    values = model.replace_rvs_by_values([model[n] for n in names])
+    fn = model.compile_fn(
+        [model.logp(vars=[model["reconstructed_death_rate"]], sum=True), *values],
+        inputs=model.value_vars,
+        on_unused_input="ignore",
+    )
+    logp, *values = fn(point)
+    params = {n: np.asarray(v)[None, ...] for n, v in zip(names, values, strict=True)}
+    out = sm.simulate(params, era_inputs, era)
+    pop = out["population"].sum(axis=(-2, -1))
+    mu = np.log(reconstruction.expected_rates(out["deaths"], pop, [1946], era))[0]
+    want = stats.norm.logpdf(np.log([0.0158]), mu, 0.07).sum()
+    assert float(logp) == pytest.approx(want, rel=1e-6)
 
 
 def test_the_war_deviation_is_one_level_times_the_conceived_share(era):

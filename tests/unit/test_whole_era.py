@@ -44,13 +44,18 @@ def test_window_loads_with_the_whole_era(era):
     assert era.war_birth_years == (1941, 1945)
 
 
-def test_baseline_level_is_piecewise_linear(era):
+def test_baseline_level_is_piecewise_linear_with_a_step(era):
+    """Slope -0.01 to 1945, -0.05 from 1946, and a step of -0.2 from 1946 on (none before)."""
+    assert era.mortality_level_breaks == (1946,)
     p = {"mortality_level": np.array([0.1]), "mortality_trend": np.array([-0.01])}
     p["mortality_trend_1946"] = np.array([-0.05])
+    p["mortality_level_step_1946"] = np.array([-0.2])
     alpha = baseline.level(p, era)[0]
     t = era.years - 1927
-    expected = 0.1 - 0.01 * np.minimum(t, 19) - 0.05 * np.maximum(t - 19, 0)
+    step = np.where(era.years >= 1946, -0.2, 0.0)
+    expected = 0.1 - 0.01 * np.minimum(t, 19) - 0.05 * np.maximum(t - 19, 0) + step
     np.testing.assert_allclose(alpha, expected, rtol=1e-12)
+    assert alpha[era.index(1946)] - alpha[era.index(1945)] == pytest.approx(-0.01 - 0.2)
 
 
 def test_inflow_is_negative_emigration(era):
@@ -99,15 +104,24 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     )
     war = ds["war_losses"]
     items = list(ds["war_item"].values)
-    deficit = "birth deficit 1941-1945"
+    deficit = "birth deficit 1941 (0.53 of it)-1945 against 1940 fertility"
+    trend = "birth deficit 1941-1945 against the baseline trend (not in the total)"
     wars = ["war: Winter War 1939-40", "war: military deaths", "war: civilian deaths"]
-    assert items == [*wars, deficit, "total war losses"]
-    np.testing.assert_allclose(war.values[:, -1], war.values[:, :-1].sum(axis=1), rtol=1e-12)
+    assert items == [*wars, deficit, "total war losses", trend]
+    total = war.sel(war_item="total war losses").values
+    np.testing.assert_allclose(total, war.sel(war_item=[*wars, deficit]).sum("war_item"))
+    # births scale with TFR on the same women: the premise of the deficit against 1940
     np.testing.assert_allclose(
-        war.sel(war_item=deficit).values,
-        ds["lost_births"].sel(year=slice(1941, 1945)).sum("year").values,
-        rtol=1e-12,
+        ds["births"] / ds["baseline_births"], ds["tfr"] / ds["tfr_baseline"], rtol=1e-9
     )
+    # against 1940: births at 1940's ratio of actual to baseline TFR, from 22 June 1941
+    ratio = ds["tfr"].sel(year=1940) / ds["tfr_baseline"].sel(year=1940)
+    short = ds["baseline_births"] * ratio - ds["births"]
+    want = 0.53 * short.sel(year=1941) + short.sel(year=slice(1942, 1945)).sum("year")
+    np.testing.assert_allclose(war.sel(war_item=deficit).values, want.values, rtol=1e-12)
+    lost = ds["lost_births"]
+    want = 0.53 * lost.sel(year=1941) + lost.sel(year=slice(1942, 1945)).sum("year")
+    np.testing.assert_allclose(war.sel(war_item=trend).values, want.values, rtol=1e-12)
     # the ladder sums 1927-1953 only: a regime cause's deaths of 1954-58 are not on it
     assert era.cause("gulag").years[1] == 1953 and "famine_1946_47" in era.cause_names
     assert ds["ladder"].sel(rung="4").values == pytest.approx(
@@ -156,6 +170,15 @@ FD = "fertility deviation 2.*"
         ("rate_years = [1940, 1946]", "rate_years = [1920, 1946]", RB + "must lie in 1927-1958"),
         ("total_years = [[1941, 1945]]", "total_years = [[1941, 1965]]", RB + "outside the window"),
         ("total_years = [[1941, 1945]]", "totals = [[1941, 1945]]", RB + "unknown key 'totals'"),
+        ("death_rate_years = [1946]", "death_rate_years = [1947]", RB + "among rate_years"),
+        ("level_breaks = [1946]", "level_breaks = [1920]", "must lie in 1928-1958"),
+        ("war_first_year_share = 0.53", "war_first_year_share = 1.53", r"in \(0, 1\]"),
+        # an observation error without a source must say it is an assumption
+        (
+            'every archival series shares it."""\nbasis = "assumption"',
+            'every archival series shares it."""',
+            "archival.*needs a 'source'",
+        ),
         # the war's weighted fertility deviation
         ("weights = [0.78, 1.0, 1.0, 1.0, 0.5]", "weights = [0.78, 1.0]", FD + "one number in"),
         (
@@ -199,7 +222,7 @@ def test_baseline_slope_moves_from_its_break(era):
     draws = {k: np.atleast_1d(v) for k, v in _prior_draws(era, n=1).items()}
     draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
     draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
-    draws.update(mortality_trend_1946=np.array([0.0]))
+    draws.update(mortality_trend_1946=np.array([0.0]), mortality_level_step_1946=np.array([0.0]))
     S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era))
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)
@@ -281,7 +304,9 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
     table = estimands.claims_table(ds, claims, era).set_index("claim")
     names = [c.name for c in era.war_causes]
     deaths = ds["excess_deaths"].sel(cause=names, year=slice(1941, 1945)).sum(("cause", "year"))
-    births = ds["lost_births"].sel(year=slice(1941, 1945)).sum("year")
+    # the war table's birth deficit (against 1940 fertility, from 22 June 1941)
+    deficit = "birth deficit 1941 (0.53 of it)-1945 against 1940 fertility"
+    births = ds["war_losses"].sel(war_item=deficit)
     np.testing.assert_allclose(table.loc["deaths", "model_median"], np.median(deaths.values))
     np.testing.assert_allclose(
         table.loc["losses", "model_median"], np.median((deaths + births).values)

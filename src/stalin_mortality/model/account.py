@@ -42,8 +42,9 @@ class Inputs:
     reconstructed_birth_rates: dict = field(default_factory=dict)
     #: (first year, last year, share of the first year covered, births) of a reconstruction
     reconstructed_births: list = field(default_factory=list)
-    #: {year: crude death rate per person-year} of the same reconstruction, held out: checked
-    #: against the posterior (``checks.series_checks``), never observed
+    #: {year: crude death rate per person-year} of the same reconstruction in its rate years:
+    #: observed in the window's ``death_rate_years``, the others held out (checked against
+    #: the posterior by ``checks.series_checks``, never observed)
     reconstructed_death_rates: dict = field(default_factory=dict)
 
     @property
@@ -261,7 +262,8 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
 def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list, dict]:
     """The reconstructed births ``window`` observes (``[reconstructed_births]``): the crude
     birth rates by year, the totals over years, and the same reconstruction's crude death
-    rates of the rate years where it has them (held out; see :class:`Inputs`)."""
+    rates of the rate years where it has them (observed in ``death_rate_years``, the others
+    held out; see :class:`Inputs`)."""
     spec = window.reconstructed_births
     if spec is None:
         return {}, [], {}
@@ -292,8 +294,16 @@ def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list,
         row = births.where(hit, drop=True)
         share = float(row["births_first_year_share"].values[0])
         totals.append((lo, hi, share, float(row.values[0])))
-    # the same reconstruction's death rates of those years, held out
+    # the same reconstruction's death rates of those years: observed in death_rate_years,
+    # held out in the others
     dead = _series_of(rate.sel(measure="death_rate").dropna(rate.dims[0]))
+    missing = [y for y in spec.death_rate_years if y not in dead]
+    if missing:
+        raise DataValidationError(
+            "vital_rates.csv",
+            f"the window {window.name} observes the reconstructed death rate of {missing}; "
+            "no row of kind 'reconstructed' for it",
+        )
     deaths = {y: v for y, v in dead.items() if y in spec.rate_years}
     return {y: have[y] for y in spec.rate_years}, totals, deaths
 

@@ -68,6 +68,8 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
             out[f"registration_year{s.completeness_suffix}"] = s.year_list
     if window.reconstructed_births is not None and window.reconstructed_births.rate_years:
         out["reconstructed_rate_year"] = list(window.reconstructed_births.rate_years)
+    if window.reconstructed_births is not None and window.reconstructed_births.death_rate_years:
+        out["reconstructed_death_rate_year"] = list(window.reconstructed_births.death_rate_years)
     return out
 
 

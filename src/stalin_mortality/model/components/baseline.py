@@ -6,7 +6,10 @@ mortality_trend * (t - first_year)``, piecewise linear when the window states tr
 ``mortality_trend_<b>`` a year instead).  ``beta`` is ``mortality_slope``, and from each year
 ``b`` of ``[baseline] slope_breaks`` it moves by ``mortality_slope_trend_<b>`` a year (the
 1958-59 table's age pattern is steeper than the 1926-27 standard's: Brass beta 1.3, as
-child mortality fell faster than adult).  The standard is the window's official life table
+child mortality fell faster than adult).  From each year ``b`` of ``[baseline]
+level_breaks`` the level steps by ``mortality_level_step_<b>`` (the post-war baseline need
+not continue the pre-war level: ADH's crude death rate fell from 21.7 in 1940 to 15.8 in
+1946).  The standard is the window's official life table
 (1926-27 for the 1927-1939 window).  ``alpha = 0`` reproduces the table: a baseline crude
 death rate of 21.2 per 1000 on the 1927 population, near TsSU's registered 20.3 (TsSU 1929);
 0.14 gives 25.4, the reconstruction of ADH 1993 (25.5).
@@ -73,6 +76,19 @@ def priors(window: Window) -> list[PriorSpec]:
         ]
         + [
             PriorSpec(
+                level_step_name(b),
+                "Normal",
+                {"mu": 0.0, "sigma": 0.3},
+                f"Step of the Brass level of baseline mortality from {b} on (0: the trend "
+                "continues; -0.3 cuts baseline deaths at most ages by about a quarter).",
+                units="logit",
+                component=NAME,
+                basis="assumption",
+            )
+            for b in window.mortality_level_breaks
+        ]
+        + [
+            PriorSpec(
                 slope_trend_name(b),
                 "Normal",
                 {"mu": 0.0, "sigma": 0.01},
@@ -88,6 +104,11 @@ def priors(window: Window) -> list[PriorSpec]:
 def trend_name(year: int) -> str:
     """The slope parameter of the trend segment starting in ``year``."""
     return f"mortality_trend_{year}"
+
+
+def level_step_name(year: int) -> str:
+    """The parameter of the level's step at ``year``."""
+    return f"mortality_level_step_{year}"
 
 
 def slope_trend_name(year: int) -> str:
@@ -110,6 +131,9 @@ def level(params: dict, window: Window):
     alpha = params["mortality_level"][..., None]
     for name, elapsed in segments(window):
         alpha = alpha + params[name][..., None] * elapsed
+    for b in window.mortality_level_breaks:
+        after = (window.years >= b).astype(float)
+        alpha = alpha + params[level_step_name(b)][..., None] * after
     return alpha
 
 

@@ -7,11 +7,16 @@
   reconstructed_total error)``, ``share`` the part of the first year the figure covers
   (0.53 for ADH's war years from 22 June 1941).
 
-No completeness: a reconstruction estimates every birth (its own error is the observation
+- a crude death rate of a year (``death_rate_years``): the same, with all deaths of the year
+  (every cause: ADH's rates count them all).
+
+No completeness: a reconstruction estimates every birth and death (its own error is the observation
 error). What it rests on is a source, not a count: ADH's war births come from the age-specific
 rates of the 1960 retrospective fertility survey, their 1940 and 1946 rates from registration
-corrected against the censuses. A scenario can leave them out (``exclude =
-["reconstruction"]``).
+corrected against the censuses.  The 1946 rates' denominator is the model's own population,
+not ADH's 1 January 1946 population (170.5 M, back-projected from the 1959 census): a rate
+observes births or deaths relative to whatever population the model carries.  A scenario
+can leave them out (``exclude = ["reconstruction"]``).
 """
 
 from __future__ import annotations
@@ -74,6 +79,20 @@ def add(ctx) -> None:
                 name, np.log([inputs.reconstructed_birth_rates[y] for y in years])
             ),
             dims="reconstructed_rate_year",
+        )
+    observed_deaths = list(window.reconstructed_births.death_rate_years)
+    if observed_deaths:
+        population = out["population"].sum(axis=(-2, -1))
+        mu = expected_rates(out["deaths"], population, observed_deaths, window)
+        name = "reconstructed_death_rate"
+        pm.Normal(
+            name,
+            mu=pt.log(mu),
+            sigma=rate_error(window),
+            observed=ctx.observed(
+                name, np.log([inputs.reconstructed_death_rates[y] for y in observed_deaths])
+            ),
+            dims="reconstructed_death_rate_year",
         )
     for first, last, share, count in inputs.reconstructed_births:
         name = f"reconstructed_births_{first}_{last}"
