@@ -185,14 +185,16 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
     if window.reconstructed_births is not None:
         # a scenario that leaves them out still shows them, as held out
         held_out = run.scenario.excludes(reconstruction.NAME)
+        rate_error = reconstruction.rate_error(window)
         out = "; held out" if held_out else ""
 
-        def rate_rows(event, flow, rates, note):
+        def rate_rows(event, flow, rates, note, death=False):
             years = sorted(rates)
             if not years:
                 return
             rep = reconstruction.expected_rates(flow, pop, years, window)
-            rep = rep * np.exp(reconstruction.rate_error(window) * rng.normal(size=rep.shape))
+            err = reconstruction.death_rate_error(window) if death else rate_error
+            rep = rep * np.exp(err * rng.normal(size=rep.shape))
             for k, year in enumerate(years):
                 add(
                     "reconstructed",
@@ -209,9 +211,12 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
             add("reconstructed", label + (" (held out)" if held_out else ""), count, rep)
         observed = set(window.reconstructed_births.death_rate_years)
         dead = inputs.reconstructed_death_rates
-        rate_rows("death", deaths, {y: v for y, v in dead.items() if y in observed}, out)
+        death_out = held_out or run.scenario.excludes(reconstruction.DEATHS)
+        seen = {y: v for y, v in dead.items() if y in observed}
+        rate_rows("death", deaths, seen, "; held out" if death_out else "", death=True)
         held = "; held out, never observed"
-        rate_rows("death", deaths, {y: v for y, v in dead.items() if y not in observed}, held)
+        never = {y: v for y, v in dead.items() if y not in observed}
+        rate_rows("death", deaths, never, held, death=True)
     names = archives.parameter_names(window, inputs)
     # a scenario that leaves the archives out has none of their parameters
     if inputs.archival and all(n in run.tree["posterior"] for n in names):

@@ -295,11 +295,11 @@ def war_birth_deficit(
     """Births the war's years lacked (``[fertility] war_years``, within ``lo``-``hi``; the
     war's first year counted by ``war_first_year_share``).
 
-    ``against="prewar"`` (the war table's): against the fertility of the year before the war
-    (its TFR's ratio to the baseline TFR held through the war, on the women actually alive:
-    ADH's counterfactual of 1940 rates), so the fall of the 1930s that the regime's lost
-    births already count is not the war's.  ``against="trend"``: against the baseline
-    trend (the window's lost births), shown beside it."""
+    ``against="prewar"`` (the war table's): against the TFR of the year before the war held
+    through the war, on the women actually alive (ADH's counterfactual of 1940 rates), so
+    the fall of the 1930s that the regime's lost births already count is not the war's.
+    ``against="trend"``: against the baseline trend (the window's lost births), shown
+    beside it."""
     assert window.war_birth_years is not None
     w_lo, w_hi = window.war_birth_years
     lo, hi = max(w_lo, lo or w_lo), min(w_hi, hi or w_hi)
@@ -312,11 +312,23 @@ def war_birth_deficit(
     if against == "trend" or ref < window.first_year:
         lost = ds["lost_births"].sel(year=years)
     else:
-        # births scale with TFR on the same women and schedule: baseline births times the
-        # pre-war year's ratio of actual to baseline TFR
-        ratio = ds["tfr"].sel(year=ref) / ds["tfr_baseline"].sel(year=ref)
+        # births scale with TFR on the same women and schedule: the births of year t at the
+        # pre-war TFR are baseline births of t times TFR[ref] / baseline TFR[t]
+        ratio = ds["tfr"].sel(year=ref) / ds["tfr_baseline"].sel(year=years)
         lost = ds["baseline_births"].sel(year=years) * ratio - ds["births"].sel(year=years)
     return (lost * weight).sum("year")
+
+
+def war_years_lost_births_outside_deficit(ds: xr.Dataset, window: Window) -> xr.DataArray:
+    """Lost births of the war's years (against the baseline trend) that the war's deficit
+    does not count: those before the war's start in its first year, and the fall below the
+    trend that predates the war, carried through it.  Reported apart, on no rung and in no
+    war row, so the lost births of every year are counted once: ladder years + these + the
+    war's deficit + the years after the war."""
+    assert window.war_birth_years is not None
+    lo, hi = window.war_birth_years
+    every = ds["lost_births"].sel(year=slice(lo, hi)).sum("year")
+    return every - war_birth_deficit(ds, window)
 
 
 def _lost_births_with_war(ds: xr.Dataset, window: Window, lo: int, hi: int) -> xr.DataArray:

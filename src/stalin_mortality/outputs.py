@@ -20,6 +20,7 @@ from .estimands import (
     regime_lost_births,
     rung_labels,
     unattributed_birth_years,
+    war_years_lost_births_outside_deficit,
 )
 from .window import Window
 
@@ -129,6 +130,17 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
                 "persons",
             )
         )
+        if window.war_birth_years is not None:
+            w_lo, w_hi = window.war_birth_years
+            rows.append(
+                (
+                    f"lost births {w_lo}-{w_hi} outside the war's birth deficit (before the war "
+                    "in its first year, and the pre-war fall below the trend carried through it; "
+                    "not attributed: on no rung)",
+                    war_years_lost_births_outside_deficit(ds, window),
+                    "persons",
+                )
+            )
         off = unattributed_birth_years(window)
         if off:
             rows.append(

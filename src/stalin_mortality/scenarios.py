@@ -41,7 +41,7 @@ from .files import read_named_file
 from .priors import PriorSpec, checked_prior
 
 #: Observation series a scenario may leave out.
-EXCLUDABLE = re.compile(r"archival|registration|reconstruction|census_\d{4}")
+EXCLUDABLE = re.compile(r"archival|registration|reconstruction|reconstructed_deaths|census_\d{4}")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def scenario_from_text(text: str, name: str, path: str | None = None) -> Scenari
     ):
         raise ScenarioError(
             f"{where}: [observations] takes 'exclude', a list of 'archival', 'registration', "
-            f"'reconstruction' or 'census_YEAR'; got {obs!r}"
+            f"'reconstruction', 'reconstructed_deaths' or 'census_YEAR'; got {obs!r}"
         )
     overrides = content.get("priors", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):

@@ -75,7 +75,8 @@ OBSERVATION_ERRORS = {
     "census_total": "log-scale error of a census total beyond its coverage (tabulation)",
     "registered": "relative error of registered births and deaths (rounding, tabulation)",
     "archival": "log-scale error of an archival count beyond its completeness",
-    "reconstructed_rate": "log-scale error of a reconstructed crude birth or death rate",
+    "reconstructed_rate": "log-scale error of a reconstructed crude birth rate",
+    "reconstructed_death_rate": "log-scale error of a reconstructed crude death rate",
     "reconstructed_total": "log-scale error of a reconstructed total of births over years",
 }
 
@@ -293,6 +294,10 @@ class Window:
     #: Years at which the Brass level of baseline mortality steps (``[baseline]
     #: level_breaks``): ``mortality_level_step_<year>`` is added from that year on.
     mortality_level_breaks: tuple[int, ...] = ()
+    #: The year whose Brass level anchors the last trend segment (``[baseline]
+    #: level_anchor``): that segment's slope is not free but runs from the level of its first
+    #: year (step included) to ``mortality_level_<year>``, a prior of its own.
+    mortality_level_anchor: int | None = None
     #: The share of the war's first year that the war's birth deficit counts (``[fertility]
     #: war_first_year_share``: 0.53, from 22 June 1941).
     war_first_year_share: float = 1.0
@@ -675,6 +680,13 @@ class _Parser:
         breaks = self.breaks(baseline, "trend_breaks", first, last)
         slope_breaks = self.breaks(baseline, "slope_breaks", first, last)
         level_breaks = self.breaks(baseline, "level_breaks", first, last)
+        anchor = self.get(baseline, "level_anchor", "[baseline]", int, None)
+        if anchor is not None and (not breaks or not breaks[-1] < anchor <= last):
+            self.fail(
+                "[baseline]",
+                f"level_anchor {anchor} must follow the last trend break and lie in the window "
+                f"(trend_breaks {list(breaks)}, last year {last})",
+            )
         war_share = self.get(fertility, "war_first_year_share", "[fertility]", float, 1.0)
         if not 0.0 < war_share <= 1.0:
             self.fail("[fertility]", f"'war_first_year_share' must be in (0, 1], got {war_share}")
@@ -735,6 +747,7 @@ class _Parser:
             mortality_trend_breaks=breaks,
             mortality_slope_breaks=slope_breaks,
             mortality_level_breaks=level_breaks,
+            mortality_level_anchor=anchor,
             war_first_year_share=war_share,
             war_birth_years=war_years,
             ladder_birth_years=birth_years,

@@ -108,11 +108,15 @@ def test_likelihood_is_the_stated_lognormal(observations, era):
         "reconstructed_births_1941_1945",
         "reconstructed_death_rate",
     }
+    # the death rate alone left out (its rate then a held-out check)
+    kept = sm.build_model(observations, era, sm.load_scenario("deaths_1946_held_out"))
+    kept_names = {v.name for v in kept.observed_RVs}
+    assert {v.name for v in model.observed_RVs} - kept_names == {"reconstructed_death_rate"}
 
 
 def test_death_rate_likelihood_is_the_stated_lognormal(observations, era, era_inputs):
     """ADH's 1946 death rate: the log-normal of every death of 1946 (the numpy account's, at
-    the model's initial point) over its person-years, error 7%."""
+    the model's initial point) over its person-years, error 10%."""
     from scipy import stats
 
     from stalin_mortality.model import components
@@ -131,7 +135,7 @@ def test_death_rate_likelihood_is_the_stated_lognormal(observations, era, era_in
     out = sm.simulate(params, era_inputs, era)
     pop = out["population"].sum(axis=(-2, -1))
     mu = np.log(reconstruction.expected_rates(out["deaths"], pop, [1946], era))[0]
-    want = stats.norm.logpdf(np.log([0.0158]), mu, 0.07).sum()
+    want = stats.norm.logpdf(np.log([0.0158]), mu, 0.10).sum()
     assert float(logp) == pytest.approx(want, rel=1e-6)
 
 

@@ -44,18 +44,26 @@ def test_window_loads_with_the_whole_era(era):
     assert era.war_birth_years == (1941, 1945)
 
 
-def test_baseline_level_is_piecewise_linear_with_a_step(era):
-    """Slope -0.01 to 1945, -0.05 from 1946, and a step of -0.2 from 1946 on (none before)."""
-    assert era.mortality_level_breaks == (1946,)
-    p = {"mortality_level": np.array([0.1]), "mortality_trend": np.array([-0.01])}
-    p["mortality_trend_1946"] = np.array([-0.05])
-    p["mortality_level_step_1946"] = np.array([-0.2])
-    alpha = baseline.level(p, era)[0]
+def test_baseline_level_steps_at_1946_and_ends_at_its_anchor(era):
+    """Slope -0.01 to 1945; 1946 steps by -0.2 below the trend's 0.1 - 0.19 = -0.09; from
+    there a straight line to the 1958 anchor -0.8 (slope (-0.8 + 0.29) / 12)."""
+    assert era.mortality_level_breaks == (1946,) and era.mortality_level_anchor == 1958
+    names = {s.name for s in baseline.priors(era)}
+    assert "mortality_level_1958" in names and "mortality_trend_1946" not in names
+    p = {"mortality_level": np.array([0.1, 0.1]), "mortality_trend": np.array([-0.01, -0.01])}
+    p["mortality_level_step_1946"] = np.array([-0.2, 0.0])
+    p["mortality_level_1958"] = np.array([-0.8, -0.8])
+    alpha = baseline.level(p, era)
     t = era.years - 1927
-    step = np.where(era.years >= 1946, -0.2, 0.0)
-    expected = 0.1 - 0.01 * np.minimum(t, 19) - 0.05 * np.maximum(t - 19, 0) + step
-    np.testing.assert_allclose(alpha, expected, rtol=1e-12)
-    assert alpha[era.index(1946)] - alpha[era.index(1945)] == pytest.approx(-0.01 - 0.2)
+    before = 0.1 - 0.01 * np.minimum(t, 19)
+    for k, step in enumerate([-0.2, 0.0]):
+        start = 0.1 - 0.19 + step
+        after = start + (-0.8 - start) * (era.years - 1946) / 12
+        expected = np.where(era.years >= 1946, after, before)
+        np.testing.assert_allclose(alpha[k], expected, rtol=1e-12)
+        assert alpha[k, era.index(1958)] == pytest.approx(-0.8)
+    # the step shows in 1946 and is gone by 1958
+    assert alpha[0, era.index(1946)] - alpha[1, era.index(1946)] == pytest.approx(-0.2)
 
 
 def test_inflow_is_negative_emigration(era):
@@ -114,14 +122,22 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     np.testing.assert_allclose(
         ds["births"] / ds["baseline_births"], ds["tfr"] / ds["tfr_baseline"], rtol=1e-9
     )
-    # against 1940: births at 1940's ratio of actual to baseline TFR, from 22 June 1941
-    ratio = ds["tfr"].sel(year=1940) / ds["tfr_baseline"].sel(year=1940)
-    short = ds["baseline_births"] * ratio - ds["births"]
+    # against 1940: births at 1940's TFR on the women alive, from 22 June 1941
+    short = ds["births"] * (ds["tfr"].sel(year=1940) / ds["tfr"] - 1)
     want = 0.53 * short.sel(year=1941) + short.sel(year=slice(1942, 1945)).sum("year")
     np.testing.assert_allclose(war.sel(war_item=deficit).values, want.values, rtol=1e-12)
     lost = ds["lost_births"]
     want = 0.53 * lost.sel(year=1941) + lost.sel(year=slice(1942, 1945)).sum("year")
     np.testing.assert_allclose(war.sel(war_item=trend).values, want.values, rtol=1e-12)
+    # every lost birth of 1927-53 is counted once: on the ladder (1927-40), in the war's
+    # deficit, outside it in the war's years, or after the war (not attributed)
+    parts = (
+        estimands.regime_lost_births(ds, era, 1927, 1953)
+        + war.sel(war_item=deficit)
+        + estimands.war_years_lost_births_outside_deficit(ds, era)
+        + lost.sel(year=estimands.unattributed_birth_years(era)).sum("year")
+    )
+    np.testing.assert_allclose(parts, lost.sel(year=slice(1927, 1953)).sum("year"), rtol=1e-9)
     # the ladder sums 1927-1953 only: a regime cause's deaths of 1954-58 are not on it
     assert era.cause("gulag").years[1] == 1953 and "famine_1946_47" in era.cause_names
     assert ds["ladder"].sel(rung="4").values == pytest.approx(
@@ -133,23 +149,19 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     )
 
 
-def test_post_war_trend_centre_is_the_1958_59_table(era):
-    """mortality_trend_1946 reaches the official 1958-59 table's Brass level (beta = 1,
-    ages 1-85, against the 1926-27 standard) by 1959 from the pre-war slope's 1946 level."""
+def test_post_war_anchor_is_the_1958_59_table(era):
+    """mortality_level_1958 is centred on the official 1958-59 table's Brass level fitted
+    jointly with its slope (least squares, ages 1-85, against the 1926-27 standard)."""
     lt = load_tables()["life_tables.csv"]
 
-    def alpha(period, sex):
-        def logit(p):
-            lx = lt[(lt.period == p) & (lt.sex == sex)].set_index("age").lx / 1e5
-            lx = lx.loc[list(range(1, 86))].values
-            return 0.5 * np.log((1 - lx) / lx)
+    def logit(period, sex):
+        lx = lt[(lt.period == period) & (lt.sex == sex)].set_index("age").lx / 1e5
+        lx = lx.loc[list(range(1, 86))].values
+        return 0.5 * np.log((1 - lx) / lx)
 
-        return float(np.mean(logit(period) - logit("1926-1927")))
-
-    a59 = np.mean([alpha("1958-1959", s) for s in ("male", "female")])
-    pre = era.priors["mortality_trend"].parameters["mu"]
-    slope = (a59 - pre * (1946 - 1927)) / (1959 - 1946)
-    assert era.priors["mortality_trend_1946"].parameters["mu"] == pytest.approx(slope, abs=5e-4)
+    fits = [np.polyfit(logit("1926-1927", s), logit("1958-1959", s), 1) for s in ("male", "female")]
+    alpha = np.mean([f[1] for f in fits])
+    assert era.priors["mortality_level_1958"].parameters["mu"] == pytest.approx(alpha, abs=5e-4)
 
 
 RB = r"\[reconstructed_births\].*"
@@ -172,6 +184,7 @@ FD = "fertility deviation 2.*"
         ("total_years = [[1941, 1945]]", "totals = [[1941, 1945]]", RB + "unknown key 'totals'"),
         ("death_rate_years = [1946]", "death_rate_years = [1947]", RB + "among rate_years"),
         ("level_breaks = [1946]", "level_breaks = [1920]", "must lie in 1928-1958"),
+        ("level_anchor = 1958", "level_anchor = 1940", "must follow the last trend break"),
         ("war_first_year_share = 0.53", "war_first_year_share = 1.53", r"in \(0, 1\]"),
         # an observation error without a source must say it is an assumption
         (
@@ -222,7 +235,7 @@ def test_baseline_slope_moves_from_its_break(era):
     draws = {k: np.atleast_1d(v) for k, v in _prior_draws(era, n=1).items()}
     draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
     draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
-    draws.update(mortality_trend_1946=np.array([0.0]), mortality_level_step_1946=np.array([0.0]))
+    draws.update(mortality_level_1958=np.array([0.0]), mortality_level_step_1946=np.array([0.0]))
     S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era))
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)

@@ -9,10 +9,13 @@ mortality_trend * (t - first_year)``, piecewise linear when the window states tr
 child mortality fell faster than adult).  From each year ``b`` of ``[baseline]
 level_breaks`` the level steps by ``mortality_level_step_<b>`` (the post-war baseline need
 not continue the pre-war level: ADH's crude death rate fell from 21.7 in 1940 to 15.8 in
-1946).  The standard is the window's official life table
-(1926-27 for the 1927-1939 window).  ``alpha = 0`` reproduces the table: a baseline crude
-death rate of 21.2 per 1000 on the 1927 population, near TsSU's registered 20.3 (TsSU 1929);
-0.14 gives 25.4, the reconstruction of ADH 1993 (25.5).
+1946).  With ``[baseline] level_anchor = y`` the last segment's slope is not a parameter: the
+level runs straight from its first year's (step included) to ``mortality_level_<y>`` in
+year ``y`` (the 1958-59 table anchors the post-war years' end, whatever the step).  The
+standard is the window's official life table (1926-27 for the 1927-1939 window).
+``alpha = 0`` reproduces the table: a baseline crude death rate of 21.2 per 1000 on the 1927
+population, near TsSU's registered 20.3 (TsSU 1929); 0.14 gives 25.4, the reconstruction of
+ADH 1993 (25.5).
 """
 
 from __future__ import annotations
@@ -72,7 +75,22 @@ def priors(window: Window) -> list[PriorSpec]:
                 units="logit per year",
                 component=NAME,
             )
-            for b in window.mortality_trend_breaks
+            for b in free_trend_breaks(window)
+        ]
+        + [
+            PriorSpec(
+                anchor_name(y),
+                "Normal",
+                {"mu": 0.0, "sigma": 0.5},
+                f"Brass logit level alpha of baseline mortality in {y}, the end of the last "
+                "trend segment (its slope runs from the segment's first year to this level).",
+                units="logit",
+                component=NAME,
+                basis="assumption",
+            )
+            for y in (
+                [] if window.mortality_level_anchor is None else [window.mortality_level_anchor]
+            )
         ]
         + [
             PriorSpec(
@@ -106,6 +124,17 @@ def trend_name(year: int) -> str:
     return f"mortality_trend_{year}"
 
 
+def free_trend_breaks(window: Window) -> tuple[int, ...]:
+    """Trend breaks whose segment has a free slope (all but an anchored last one)."""
+    breaks = window.mortality_trend_breaks
+    return breaks[:-1] if window.mortality_level_anchor is not None else breaks
+
+
+def anchor_name(year: int) -> str:
+    """The parameter of the anchored level of ``year``."""
+    return f"mortality_level_{year}"
+
+
 def level_step_name(year: int) -> str:
     """The parameter of the level's step at ``year``."""
     return f"mortality_level_step_{year}"
@@ -129,11 +158,21 @@ def segments(window: Window) -> list[tuple[str, np.ndarray]]:
 def level(params: dict, window: Window):
     """Brass level ``alpha[..., year]`` of baseline mortality."""
     alpha = params["mortality_level"][..., None]
-    for name, elapsed in segments(window):
+    segs = segments(window)
+    anchor = window.mortality_level_anchor
+    if anchor is not None:
+        *segs, (_, last_elapsed) = segs
+    for name, elapsed in segs:
         alpha = alpha + params[name][..., None] * elapsed
     for b in window.mortality_level_breaks:
         after = (window.years >= b).astype(float)
         alpha = alpha + params[level_step_name(b)][..., None] * after
+    if anchor is not None:
+        # the anchored segment runs from its first year's level (step included) to the anchor
+        b = window.mortality_trend_breaks[-1]
+        start = alpha[..., window.index(b)]
+        slope = (params[anchor_name(anchor)] - start) / float(anchor - b)
+        alpha = alpha + slope[..., None] * last_elapsed
     return alpha
 
 

@@ -8,7 +8,10 @@
   (0.53 for ADH's war years from 22 June 1941).
 
 - a crude death rate of a year (``death_rate_years``): the same, with all deaths of the year
-  (every cause: ADH's rates count them all).
+  (every cause: ADH's rates count them all), and its own error (``reconstructed_death_rate``);
+  a scenario leaves the death rates alone out with ``exclude = ["reconstructed_deaths"]``.
+  Its error is independent of the same year's birth rate's, although both share ADH's
+  denominator and their correction for unregistered infants (a simplification).
 
 No completeness: a reconstruction estimates every birth and death (its own error is the observation
 error). What it rests on is a source, not a count: ADH's war births come from the age-specific
@@ -30,13 +33,20 @@ from ...window import Window
 from ..cohort import person_years
 
 NAME = "reconstruction"
+#: The death rates alone (a scenario may leave them out and keep the births)
+DEATHS = "reconstructed_deaths"
 #: Defaults of the observation errors, unless the window states them with their reasons.
 RATE_ERROR = 0.07
+DEATH_RATE_ERROR = 0.10
 TOTAL_ERROR = 0.10
 
 
 def rate_error(window: Window) -> float:
     return window.observation_error("reconstructed_rate", RATE_ERROR)
+
+
+def death_rate_error(window: Window) -> float:
+    return window.observation_error("reconstructed_death_rate", DEATH_RATE_ERROR)
 
 
 def total_error(window: Window) -> float:
@@ -81,14 +91,14 @@ def add(ctx) -> None:
             dims="reconstructed_rate_year",
         )
     observed_deaths = list(window.reconstructed_births.death_rate_years)
-    if observed_deaths:
+    if observed_deaths and DEATHS not in ctx.exclude:
         population = out["population"].sum(axis=(-2, -1))
         mu = expected_rates(out["deaths"], population, observed_deaths, window)
         name = "reconstructed_death_rate"
         pm.Normal(
             name,
             mu=pt.log(mu),
-            sigma=rate_error(window),
+            sigma=death_rate_error(window),
             observed=ctx.observed(
                 name, np.log([inputs.reconstructed_death_rates[y] for y in observed_deaths])
             ),
