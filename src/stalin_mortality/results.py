@@ -233,7 +233,7 @@ def load_run(path: str | Path) -> Run:
             f"{path}: not a self-contained result (missing {', '.join(missing) or 'window'}); "
             "it was written by an older version: run it again"
         )
-    window = window_from_text(tree.attrs["window_text"], f"{path} (saved window)")
+    window = window_from_text(tree.attrs["window_text"], f"{path} (saved window)", saved=True)
     saved = json.loads(tree.attrs["scenario_json"])
     scenario = Scenario(
         saved["name"],

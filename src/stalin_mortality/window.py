@@ -421,18 +421,20 @@ def load_window(name_or_path: str | Path = DEFAULT_WINDOW, directory: Path = WIN
     return window_from_text(text, str(path))
 
 
-def window_from_text(text: str, where: str = "<window>") -> Window:
-    """Parse and validate a window file's text (as saved with a result)."""
+def window_from_text(text: str, where: str = "<window>", saved: bool = False) -> Window:
+    """Parse and validate a window file's text.  ``saved``: the text saved with a result,
+    read as it was written (rules added since, such as an observation error's ``basis``,
+    are not enforced on it)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise WindowError(f"{where}: not valid TOML: {err}") from None
-    return _Parser(raw, where).window(text)
+    return _Parser(raw, where, saved).window(text)
 
 
 class _Parser:
-    def __init__(self, raw: dict, where: str):
-        self.raw, self.where = raw, where
+    def __init__(self, raw: dict, where: str, saved: bool = False):
+        self.raw, self.where, self.saved = raw, where, saved
 
     def fail(self, entry: str, problem: str) -> NoReturn:
         raise WindowError(f"{self.where}: {entry}: {problem}")
@@ -718,7 +720,7 @@ class _Parser:
             basis = self.get(table, "basis", entry, str, "")
             if basis not in PRIOR_BASES:
                 self.fail(entry, f"'basis' must be 'assumption' or 'anchored', got {basis!r}")
-            if not source and basis != "assumption":
+            if not source and basis != "assumption" and not self.saved:
                 self.fail(
                     entry, "needs a 'source' (keys of data/sources.csv) or basis 'assumption'"
                 )

@@ -208,6 +208,18 @@ def test_bad_whole_era_keys_name_the_entry(era, old, new, message):
         window_from_text(era.text.replace(old, new, 1), "w.toml")
 
 
+def test_a_saved_window_from_before_the_basis_rule_still_reads(era):
+    """Results saved before observation errors carried a basis keep loading."""
+    old = era.text.replace(
+        'every archival series shares it."""\nbasis = "assumption"',
+        'every archival series shares it."""',
+    )
+    assert old != era.text
+    with pytest.raises(WindowError, match="needs a 'source'"):
+        window_from_text(old, "w.toml")
+    assert window_from_text(old, "saved", saved=True).observation_error("archival", 0) == 0.1
+
+
 def test_post_war_slope_trend_centre_is_the_1958_59_tables_beta(era):
     """mortality_slope_trend_1946 takes beta from the prior's 1 to the least-squares Brass
     beta of the official 1958-59 table (ages 1-85, against the 1926-27 standard) by 1959."""
