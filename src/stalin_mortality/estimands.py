@@ -511,7 +511,10 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
         births = _lost_births_with_war(ds, window, lo, hi)
         echo = ds["echo_births"].sel(year=years).sum("year")
-        label = f"all excess deaths + lost births + echo births, {lo}-{hi}"
+        w = window.war_birth_years
+        war = w is not None and w[0] <= hi and w[1] >= lo
+        births_text = "lost births (the war's deficit in its years)" if war else "lost births"
+        label = f"all excess deaths + {births_text} + echo births, {lo}-{hi}"
         return (total + births + echo).values.reshape(-1), label
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
