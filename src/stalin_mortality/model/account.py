@@ -274,14 +274,22 @@ def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list,
             "(saved before the library read them) carry none",
         )
     rate = observations["reconstructed_rate"]
-    have = _series_of(rate.sel(measure="birth_rate").dropna(rate.dims[0]))
-    missing = [y for y in spec.rate_years if y not in have]
-    if missing:
-        raise DataValidationError(
-            "vital_rates.csv",
-            f"the window {window.name} observes the reconstructed birth rate of {missing}; "
-            "no row of kind 'reconstructed' for it",
-        )
+
+    def rates_of(measure: str, needed) -> dict:
+        """The reconstructed rates of ``measure`` by year; an error naming the years of
+        ``needed`` that have none."""
+        have = _series_of(rate.sel(measure=measure).dropna(rate.dims[0]))
+        missing = [y for y in needed if y not in have]
+        if missing:
+            raise DataValidationError(
+                "vital_rates.csv",
+                f"the window {window.name} observes the reconstructed "
+                f"{measure.replace('_', ' ')} of {missing}; no row of kind 'reconstructed' "
+                "for it",
+            )
+        return have
+
+    have = rates_of("birth_rate", spec.rate_years)
     totals = []
     births = observations["births_reconstructed"]
     for lo, hi in spec.total_years:
@@ -296,14 +304,7 @@ def reconstructed(observations: xr.Dataset, window: Window) -> tuple[dict, list,
         totals.append((lo, hi, share, float(row.values[0])))
     # the same reconstruction's death rates of those years: observed in death_rate_years,
     # held out in the others
-    dead = _series_of(rate.sel(measure="death_rate").dropna(rate.dims[0]))
-    missing = [y for y in spec.death_rate_years if y not in dead]
-    if missing:
-        raise DataValidationError(
-            "vital_rates.csv",
-            f"the window {window.name} observes the reconstructed death rate of {missing}; "
-            "no row of kind 'reconstructed' for it",
-        )
+    dead = rates_of("death_rate", spec.death_rate_years)
     deaths = {y: v for y, v in dead.items() if y in spec.rate_years}
     return {y: have[y] for y in spec.rate_years}, totals, deaths
 

@@ -76,33 +76,32 @@ def add(ctx) -> None:
     if NAME in ctx.exclude or window.reconstructed_births is None:
         return
     births = out["births"]
+    population = out["population"].sum(axis=(-2, -1))
+
+    def observe_rates(name, flow, rates, years, sigma, dims):
+        mu = expected_rates(flow, population, years, window)
+        observed = ctx.observed(name, np.log([rates[y] for y in years]))
+        pm.Normal(name, mu=pt.log(mu), sigma=sigma, observed=observed, dims=dims)
+
     if inputs.reconstructed_birth_rates:
-        years = sorted(inputs.reconstructed_birth_rates)
-        population = out["population"].sum(axis=(-2, -1))
-        mu = expected_rates(births, population, years, window)
-        name = "reconstructed_birth_rate"
-        pm.Normal(
-            name,
-            mu=pt.log(mu),
-            sigma=rate_error(window),
-            observed=ctx.observed(
-                name, np.log([inputs.reconstructed_birth_rates[y] for y in years])
-            ),
-            dims="reconstructed_rate_year",
+        rates = inputs.reconstructed_birth_rates
+        observe_rates(
+            "reconstructed_birth_rate",
+            births,
+            rates,
+            sorted(rates),
+            rate_error(window),
+            "reconstructed_rate_year",
         )
     observed_deaths = list(window.reconstructed_births.death_rate_years)
     if observed_deaths and DEATHS not in ctx.exclude:
-        population = out["population"].sum(axis=(-2, -1))
-        mu = expected_rates(out["deaths"], population, observed_deaths, window)
-        name = "reconstructed_death_rate"
-        pm.Normal(
-            name,
-            mu=pt.log(mu),
-            sigma=death_rate_error(window),
-            observed=ctx.observed(
-                name, np.log([inputs.reconstructed_death_rates[y] for y in observed_deaths])
-            ),
-            dims="reconstructed_death_rate_year",
+        observe_rates(
+            "reconstructed_death_rate",
+            out["deaths"],
+            inputs.reconstructed_death_rates,
+            observed_deaths,
+            death_rate_error(window),
+            "reconstructed_death_rate_year",
         )
     for first, last, share, count in inputs.reconstructed_births:
         name = f"reconstructed_births_{first}_{last}"
