@@ -45,25 +45,27 @@ def test_window_loads_with_the_whole_era(era):
 
 
 def test_baseline_level_steps_at_1946_and_ends_at_its_anchor(era):
-    """Slope -0.01 to 1945; 1946 steps by -0.2 below the trend's 0.1 - 0.19 = -0.09; from
-    there a straight line to the 1958 anchor -0.8 (slope (-0.8 + 0.29) / 12)."""
+    """Slope -0.01 to 1945; 1946 steps by -0.2 below the trend's 0.1 - 0.19 = -0.09 (both
+    sexes); from there a straight line to each sex's 1958 anchor (-0.7 men, -0.8 women)."""
     assert era.mortality_level_breaks == (1946,) and era.mortality_level_anchor == 1958
-    names = {s.name for s in baseline.priors(era)}
-    assert "mortality_level_1958" in names and "mortality_trend_1946" not in names
+    specs = {s.name: s for s in baseline.priors(era)}
+    assert specs["mortality_level_1958"].dim == "sex" and "mortality_trend_1946" not in specs
     p = {"mortality_level": np.array([0.1, 0.1]), "mortality_trend": np.array([-0.01, -0.01])}
     p["mortality_level_step_1946"] = np.array([-0.2, 0.0])
-    p["mortality_level_1958"] = np.array([-0.8, -0.8])
+    p["mortality_level_1958"] = np.array([[-0.7, -0.8], [-0.7, -0.8]])
     alpha = baseline.level(p, era)
+    assert alpha.shape == (2, len(era.years), 2)
     t = era.years - 1927
     before = 0.1 - 0.01 * np.minimum(t, 19)
     for k, step in enumerate([-0.2, 0.0]):
         start = 0.1 - 0.19 + step
-        after = start + (-0.8 - start) * (era.years - 1946) / 12
-        expected = np.where(era.years >= 1946, after, before)
-        np.testing.assert_allclose(alpha[k], expected, rtol=1e-12)
-        assert alpha[k, era.index(1958)] == pytest.approx(-0.8)
-    # the step shows in 1946 and is gone by 1958
-    assert alpha[0, era.index(1946)] - alpha[1, era.index(1946)] == pytest.approx(-0.2)
+        for sex, end in enumerate([-0.7, -0.8]):
+            after = start + (end - start) * (era.years - 1946) / 12
+            expected = np.where(era.years >= 1946, after, before)
+            np.testing.assert_allclose(alpha[k, :, sex], expected, rtol=1e-12)
+            assert alpha[k, era.index(1958), sex] == pytest.approx(end)
+    # the step shows in 1946 (both sexes alike) and is gone by 1958
+    np.testing.assert_allclose(alpha[0, era.index(1946)] - alpha[1, era.index(1946)], -0.2)
 
 
 def test_inflow_is_negative_emigration(era):
@@ -160,7 +162,7 @@ def test_post_war_anchor_is_the_1958_59_table(era):
         return 0.5 * np.log((1 - lx) / lx)
 
     fits = [np.polyfit(logit("1926-1927", s), logit("1958-1959", s), 1) for s in ("male", "female")]
-    alpha = np.mean([f[1] for f in fits])
+    alpha = [f[1] for f in fits]
     assert era.priors["mortality_level_1958"].parameters["mu"] == pytest.approx(alpha, abs=5e-4)
 
 
@@ -247,7 +249,8 @@ def test_baseline_slope_moves_from_its_break(era):
     draws = {k: np.atleast_1d(v) for k, v in _prior_draws(era, n=1).items()}
     draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
     draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
-    draws.update(mortality_level_1958=np.array([0.0]), mortality_level_step_1946=np.array([0.0]))
+    draws.update(mortality_level_1958=np.array([[0.0, 0.0]]))
+    draws.update(mortality_level_step_1946=np.array([0.0]))
     S, _ = baseline.survival(draws, era, sm.make_inputs(sm.load_observations(), era))
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)

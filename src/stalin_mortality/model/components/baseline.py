@@ -82,11 +82,14 @@ def priors(window: Window) -> list[PriorSpec]:
                 anchor_name(y),
                 "Normal",
                 {"mu": 0.0, "sigma": 0.5},
-                f"Brass logit level alpha of baseline mortality in {y}, the end of the last "
-                "trend segment (its slope runs from the segment's first year to this level).",
+                f"Brass logit level alpha of baseline mortality in {y} for men and women, the "
+                "end of the last trend segment (its slope runs from the segment's first year, "
+                "the same for both sexes, to this level).",
                 units="logit",
                 component=NAME,
                 basis="assumption",
+                dim="sex",
+                size=2,
             )
             for y in (
                 [] if window.mortality_level_anchor is None else [window.mortality_level_anchor]
@@ -156,7 +159,8 @@ def segments(window: Window) -> list[tuple[str, np.ndarray]]:
 
 
 def level(params: dict, window: Window):
-    """Brass level ``alpha[..., year]`` of baseline mortality."""
+    """Brass level ``alpha[..., year, sex]`` of baseline mortality (``[..., year, 1]`` when
+    both sexes share it: without an anchor, whose level is by sex)."""
     alpha = params["mortality_level"][..., None]
     segs = segments(window)
     anchor = window.mortality_level_anchor
@@ -167,12 +171,14 @@ def level(params: dict, window: Window):
     for b in window.mortality_level_breaks:
         after = (window.years >= b).astype(float)
         alpha = alpha + params[level_step_name(b)][..., None] * after
+    alpha = alpha[..., None]  # [..., year, 1]
     if anchor is not None:
-        # the anchored segment runs from its first year's level (step included) to the anchor
+        # the anchored segment runs from its first year's level (step included), the same
+        # for both sexes, to each sex's anchor
         b = window.mortality_trend_breaks[-1]
-        start = alpha[..., window.index(b)]
-        slope = (params[anchor_name(anchor)] - start) / float(anchor - b)
-        alpha = alpha + slope[..., None] * last_elapsed
+        start = alpha[..., window.index(b), :]  # [..., 1]
+        slope = (params[anchor_name(anchor)] - start) / float(anchor - b)  # [..., sex]
+        alpha = alpha + slope[..., None, :] * last_elapsed[:, None]
     return alpha
 
 
@@ -192,7 +198,7 @@ def survival(params: dict, window: Window, inputs):
     alpha = level(params, window)
     beta = slope(params, window)
     return cohort.brass_survival(
-        alpha[..., None, None], beta[..., None, None], inputs.y_std, *inputs.table_ends
+        alpha[..., None], beta[..., None, None], inputs.y_std, *inputs.table_ends
     )
 
 
@@ -202,5 +208,5 @@ def life_expectancy(params: dict, window: Window, inputs):
     alpha = level(params, window)
     beta = slope(params, window)
     return cohort.brass_e0(
-        alpha[..., None, None], beta[..., None, None], inputs.y_std, *inputs.table_ends
+        alpha[..., None], beta[..., None, None], inputs.y_std, *inputs.table_ends
     )
