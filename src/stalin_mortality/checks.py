@@ -186,7 +186,10 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
         # a scenario that leaves them out still shows them, as held out
         held_out = run.scenario.excludes(reconstruction.NAME)
         rate_error = reconstruction.rate_error(window)
-        out = "; held out" if held_out else ""
+
+        def held(out: bool, never: bool = False) -> str:
+            """The label's note on an observation the fit did not see."""
+            return "held out, never observed" if never else "held out" if out else ""
 
         def rate_rows(event, flow, rates, note, death=False):
             years = sorted(rates)
@@ -198,25 +201,24 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
             for k, year in enumerate(years):
                 add(
                     "reconstructed",
-                    f"{event} rate {year} (per person{note})",
+                    f"{event} rate {year} (per person{'; ' + note if note else ''})",
                     rates[year],
                     rep[:, k],
                 )
 
-        rate_rows("birth", births, inputs.reconstructed_birth_rates, out)
+        rate_rows("birth", births, inputs.reconstructed_birth_rates, held(held_out))
         for first, last, share, count in inputs.reconstructed_births:
             rep = reconstruction.expected_total(births, first, last, share, window)
             rep = rep * np.exp(reconstruction.total_error(window) * rng.normal(size=rep.shape))
             label = f"births {first} ({share:.2f} of it) to {last}"
-            add("reconstructed", label + (" (held out)" if held_out else ""), count, rep)
+            add("reconstructed", label + (f" ({held(True)})" if held_out else ""), count, rep)
         observed = set(window.reconstructed_births.death_rate_years)
         dead = inputs.reconstructed_death_rates
         death_out = held_out or run.scenario.excludes(reconstruction.DEATHS)
         seen = {y: v for y, v in dead.items() if y in observed}
-        rate_rows("death", deaths, seen, "; held out" if death_out else "", death=True)
-        held = "; held out, never observed"
+        rate_rows("death", deaths, seen, held(death_out), death=True)
         never = {y: v for y, v in dead.items() if y not in observed}
-        rate_rows("death", deaths, never, held, death=True)
+        rate_rows("death", deaths, never, held(True, never=True), death=True)
     names = archives.parameter_names(window, inputs)
     # a scenario that leaves the archives out has none of their parameters
     if inputs.archival and all(n in run.tree["posterior"] for n in names):

@@ -51,15 +51,15 @@ def test_a_total_counts_the_covered_share_of_its_first_year(era):
     assert rate.tolist() == [[100.0 / 250.0, 4.0 / 200.0]]
 
 
+def _drop_rows(path, prefix: str) -> None:
+    """Delete the lines of ``path`` that start with ``prefix``."""
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(prefix)))
+
+
 def test_missing_reconstructed_data_name_the_file(data_copy, era):
     rates = data_copy / "vital_rates.csv"
-    rates.write_text(
-        "".join(
-            line
-            for line in rates.read_text().splitlines(keepends=True)
-            if not line.startswith("1946,birth_rate,reconstructed")
-        )
-    )
+    _drop_rows(rates, "1946,birth_rate,reconstructed")
     obs = observations_from(load_tables(data_copy, check_registry=False))
     with pytest.raises(DataValidationError, match=r"vital_rates.csv.*birth rate of \[1946\]"):
         account.make_inputs(obs, era)
@@ -70,13 +70,7 @@ def test_missing_reconstructed_data_name_the_file(data_copy, era):
     with pytest.raises(DataValidationError, match=r"births_reconstructed.csv.*1941-1945"):
         account.make_inputs(obs, era)
     births.write_text(births.read_text().replace("1942,1945,", "1941,1945,", 1))
-    rates.write_text(
-        "".join(
-            line
-            for line in rates.read_text().splitlines(keepends=True)
-            if not line.startswith("1946,death_rate,reconstructed")
-        )
-    )
+    _drop_rows(rates, "1946,death_rate,reconstructed")
     obs = observations_from(load_tables(data_copy, check_registry=False))
     with pytest.raises(DataValidationError, match=r"vital_rates.csv.*death rate of \[1946\]"):
         account.make_inputs(obs, era)

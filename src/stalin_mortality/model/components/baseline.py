@@ -65,18 +65,15 @@ def priors(window: Window) -> list[PriorSpec]:
                 component=NAME,
             ),
         ]
-        + [
-            PriorSpec(
-                trend_name(b),
-                "Normal",
-                {"mu": -0.015, "sigma": 0.01},
-                f"Yearly change of the Brass level without crises from {b} on (a later segment of "
-                "the piecewise-linear trend).",
-                units="logit per year",
-                component=NAME,
-            )
-            for b in free_trend_breaks(window)
-        ]
+        + _per_year(
+            trend_name,
+            free_trend_breaks(window),
+            -0.015,
+            0.01,
+            "Yearly change of the Brass level without crises from {} on (a later segment of "
+            "the piecewise-linear trend).",
+            "logit per year",
+        )
         + [
             PriorSpec(
                 anchor_name(y),
@@ -95,31 +92,41 @@ def priors(window: Window) -> list[PriorSpec]:
                 [] if window.mortality_level_anchor is None else [window.mortality_level_anchor]
             )
         ]
-        + [
-            PriorSpec(
-                level_step_name(b),
-                "Normal",
-                {"mu": 0.0, "sigma": 0.3},
-                f"Step of the Brass level of baseline mortality from {b} on (0: the trend "
-                "continues; -0.3 cuts baseline deaths at most ages by about a quarter).",
-                units="logit",
-                component=NAME,
-                basis="assumption",
-            )
-            for b in window.mortality_level_breaks
-        ]
-        + [
-            PriorSpec(
-                slope_trend_name(b),
-                "Normal",
-                {"mu": 0.0, "sigma": 0.01},
-                f"Yearly change of the Brass slope beta of baseline mortality from {b} on.",
-                units="per year",
-                component=NAME,
-            )
-            for b in window.mortality_slope_breaks
-        ]
+        + _per_year(
+            level_step_name,
+            window.mortality_level_breaks,
+            0.0,
+            0.3,
+            "Step of the Brass level of baseline mortality from {} on (0: the trend "
+            "continues; -0.3 cuts baseline deaths at most ages by about a quarter).",
+            "logit",
+            basis="assumption",
+        )
+        + _per_year(
+            slope_trend_name,
+            window.mortality_slope_breaks,
+            0.0,
+            0.01,
+            "Yearly change of the Brass slope beta of baseline mortality from {} on.",
+            "per year",
+        )
     )
+
+
+def _per_year(name, years, mu: float, sigma: float, description: str, units: str, **kw):
+    """One Normal prior per break year: ``name(year)``, its description formatted with it."""
+    return [
+        PriorSpec(
+            name(b),
+            "Normal",
+            {"mu": mu, "sigma": sigma},
+            description.format(b),
+            units=units,
+            component=NAME,
+            **kw,
+        )
+        for b in years
+    ]
 
 
 def trend_name(year: int) -> str:
