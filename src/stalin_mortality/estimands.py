@@ -253,11 +253,38 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             persons = pop_total[:, window.index(c.year)] * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
+    if window.war_birth_years is not None:
+        ds["war_birth_survival"] = (
+            ("sample", "war_year"),
+            war_birth_survival(p, inputs, window),
+        )
+        lo, hi = window.war_birth_years
+        ds = ds.assign_coords(war_year=list(range(lo, hi + 1)))
     if window.war_causes or window.war_birth_years:
         items, values = war_losses(ds, window)
         ds["war_losses"] = (("sample", "war_item"), np.stack(values, axis=1))
         ds = ds.assign_coords(war_item=items)
     return ds.assign_coords(rung=[r.rung for r in LADDER])
+
+
+def war_birth_survival(p: dict, inputs: account.Inputs, window: Window) -> np.ndarray:
+    """``[sample, war year]``: the share of a birth of each war year (``[fertility]
+    war_years``) alive on 1 January after the war's last year, at baseline mortality
+    (the Brass table of each year, the projection's ``S_birth`` in the year of birth and
+    ``S`` after; both sexes by the sex ratio at birth).  A population balance such as ADH's
+    counts the births the war lacked as these survivors, not as births."""
+    assert window.war_birth_years is not None
+    lo, hi = window.war_birth_years
+    S, S_birth = baseline.survival(p, window, inputs)  # [s, year, sex, age], [s, year, sex]
+    male = p["sex_ratio_at_birth"] / (1.0 + p["sex_ratio_at_birth"])
+    by_sex = np.stack([male, 1.0 - male], axis=-1)  # [s, sex]
+    out = []
+    for t in range(lo, hi + 1):
+        alive = S_birth[:, window.index(t)]  # [s, sex]: aged 0 on 1 Jan t+1
+        for u in range(t + 1, hi + 1):
+            alive = alive * S[:, window.index(u), :, u - t - 1]
+        out.append((alive * by_sex).sum(axis=-1))
+    return np.stack(out, axis=-1)
 
 
 def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarray]]:
@@ -278,6 +305,11 @@ def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarr
         lo, hi = window.war_birth_years
         items.append(f"birth deficit {lo}-{hi} against the baseline trend (not in the total)")
         values.append(trend)
+        items.append(
+            f"{war_deficit_label(window)}: its survivors on 1 Jan {hi + 1} at baseline "
+            "mortality (a population balance's count, as ADH's; not in the total)"
+        )
+        values.append(war_birth_deficit(ds, window, survivors=True).values)
     return items, values
 
 
@@ -290,16 +322,25 @@ def war_deficit_label(window: Window) -> str:
 
 
 def war_birth_deficit(
-    ds: xr.Dataset, window: Window, lo: int | None = None, hi: int | None = None, against="prewar"
+    ds: xr.Dataset,
+    window: Window,
+    lo: int | None = None,
+    hi: int | None = None,
+    against="prewar",
+    survivors: bool = False,
 ) -> xr.DataArray:
     """Births the war's years lacked (``[fertility] war_years``, within ``lo``-``hi``; the
     war's first year counted by ``war_first_year_share``).
 
     ``against="prewar"`` (the war table's): against the TFR of the year before the war held
-    through the war, on the women actually alive (ADH's counterfactual of 1940 rates), so
-    the fall of the 1930s that the regime's lost births already count is not the war's.
-    ``against="trend"``: against the baseline trend (the window's lost births), shown
-    beside it."""
+    through the war, on the women actually alive (1940's fertility, as ADH's counterfactual;
+    theirs holds it on the women of a peacetime projection, whose excess dead the echo
+    counts here), so the fall of the 1930s that the regime's lost births already count is
+    not the war's.  ``against="trend"``: against the baseline trend (the window's lost
+    births), shown beside it.  ``survivors=True``: each year's lost births times their
+    survival to 1 January after the war's last year (:func:`war_birth_survival`), the
+    count a population balance makes (ADH's 12.5 M is of that kind, not a count of
+    births)."""
     assert window.war_birth_years is not None
     w_lo, w_hi = window.war_birth_years
     lo, hi = max(w_lo, lo or w_lo), min(w_hi, hi or w_hi)
@@ -316,7 +357,15 @@ def war_birth_deficit(
         # pre-war TFR are baseline births of t times TFR[ref] / baseline TFR[t]
         ratio = ds["tfr"].sel(year=ref) / ds["tfr_baseline"].sel(year=years)
         lost = ds["baseline_births"].sel(year=years) * ratio - ds["births"].sel(year=years)
+    if survivors:
+        lost = lost * survival_of_war_births(ds, lo, hi)
     return (lost * weight).sum("year")
+
+
+def survival_of_war_births(ds: xr.Dataset, lo: int, hi: int) -> xr.DataArray:
+    """:func:`war_birth_survival` of the years ``lo``-``hi``, on the ``year`` dimension."""
+    surv = ds["war_birth_survival"].sel(war_year=slice(lo, hi))
+    return surv.rename(war_year="year")
 
 
 def war_years_lost_births_outside_deficit(ds: xr.Dataset, window: Window) -> xr.DataArray:
@@ -515,6 +564,23 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         war = w is not None and w[0] <= hi and w[1] >= lo
         births_text = "lost births (the war's deficit in its years)" if war else "lost births"
         label = f"all excess deaths + {births_text} + echo births, {lo}-{hi}"
+        return (total + births + echo).values.reshape(-1), label
+    if estimand == "balance_losses":
+        # a population balance at the end of the war's years (ADH's, Rosstat's): every
+        # excess death of the years, and the births the war lacked and the echo (births the
+        # dead would have had: the balance's counterfactual women are a peacetime
+        # projection's) counted as their survivors on 1 January after the war
+        w = window.war_birth_years
+        if w is None or lo < w[0] or hi > w[1]:
+            return None, None
+        total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
+        surv = survival_of_war_births(ds, lo, hi)
+        echo = (ds["echo_births"].sel(year=years) * surv).sum("year")
+        births = war_birth_deficit(ds, window, lo, hi, survivors=True)
+        label = (
+            f"all excess deaths + the war's birth deficit and echo births as their survivors "
+            f"on 1 Jan {w[1] + 1}, {lo}-{hi}"
+        )
         return (total + births + echo).values.reshape(-1), label
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]

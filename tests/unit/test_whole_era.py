@@ -3,6 +3,7 @@ war kept off the ladder, and the accounting identity over 32 years."""
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import stalin_mortality as sm
 from stalin_mortality import estimands
@@ -117,7 +118,11 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     deficit = "birth deficit 1941 (0.53 of it)-1945 against 1940 fertility"
     trend = "birth deficit 1941-1945 against the baseline trend (not in the total)"
     wars = ["war: Winter War 1939-40", "war: military deaths", "war: civilian deaths"]
-    assert items == [*wars, deficit, "total war losses", trend]
+    survivors = (
+        f"{deficit}: its survivors on 1 Jan 1946 at baseline mortality (a population "
+        "balance's count, as ADH's; not in the total)"
+    )
+    assert items == [*wars, deficit, "total war losses", trend, survivors]
     total = war.sel(war_item="total war losses").values
     np.testing.assert_allclose(total, war.sel(war_item=[*wars, deficit]).sum("war_item"))
     # births scale with TFR on the same women: the premise of the deficit against 1940
@@ -325,6 +330,7 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
                 ("military", "cause:war_military", "1941-1945"),
                 ("all", "all_excess", "1941-1945"),
                 ("balance", "all_losses", "1941-1945"),
+                ("survivors", "balance_losses", "1941-1945"),
                 ("two", "cause:dekulakisation+deportations", "1930-1936"),
             ]
         ]
@@ -347,6 +353,25 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
     np.testing.assert_allclose(
         table.loc["balance", "model_median"], np.median((every + births + echo).values)
     )
+    # a population balance (ADH's, Rosstat's) counts the births lacked and the echo as their
+    # survivors on 1 Jan 1946
+    surv = ds["war_birth_survival"].rename(war_year="year")
+    ratio = ds["tfr"].sel(year=1940) / ds["tfr_baseline"].sel(year=slice(1941, 1945))
+    lost = ds["baseline_births"].sel(year=slice(1941, 1945)) * ratio - ds["births"].sel(
+        year=slice(1941, 1945)
+    )
+    share = xr.DataArray([0.53, 1, 1, 1, 1], coords={"year": range(1941, 1946)}, dims="year")
+    kept = (lost * share * surv).sum("year") + (
+        ds["echo_births"].sel(year=slice(1941, 1945)) * surv
+    ).sum("year")
+    np.testing.assert_allclose(
+        table.loc["survivors", "model_median"], np.median((every + kept).values)
+    )
+    assert "survivors" in table.loc["survivors", "model_quantity"]
+    survivors = [i for i in ds.war_item.values if "survivors on 1 Jan 1946" in str(i)]
+    np.testing.assert_allclose(
+        ds["war_losses"].sel(war_item=survivors[0]), (lost * share * surv).sum("year")
+    )
     two = (
         ds["excess_deaths"]
         .sel(cause=["dekulakisation", "deportations"], year=slice(1930, 1936))
@@ -368,6 +393,31 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
         window,
     )
     assert short.empty  # a window without the war leaves its claims out
+
+
+def test_war_births_survival_is_the_life_tables_person_years(era, era_inputs):
+    """With baseline mortality constant through the war's years, a birth of year t is
+    alive on 1 Jan 1946 with probability L(1945 - t) of the year's Brass table (the
+    projection's survival ratios L(a+1)/L(a) telescope): an independent check of
+    ``estimands.war_birth_survival``; and a balance claim outside the war's years is not
+    compared."""
+    from stalin_mortality.model import cohort
+
+    p = _prior_draws(era, n=3, seed=11)
+    p["mortality_trend"] = np.zeros(3)  # constant from 1927 to the 1946 break
+    surv = estimands.war_birth_survival(p, era_inputs, era)
+    alpha = baseline.level(p, era)[:, era.index(1943)]  # [s, 1]
+    beta = baseline.slope(p, era)[:, era.index(1943)]
+    L, _ = cohort.brass_person_years(
+        alpha[..., None], beta[..., None, None], era_inputs.y_std, *era_inputs.table_ends
+    )  # [s, sex, age]
+    male = p["sex_ratio_at_birth"] / (1 + p["sex_ratio_at_birth"])
+    for k, t in enumerate(range(1941, 1946)):
+        want = male * L[:, 0, 1945 - t] + (1 - male) * L[:, 1, 1945 - t]
+        np.testing.assert_allclose(surv[:, k], want, rtol=1e-12)
+    assert ((surv > 0.3) & (surv < 1)).all() and (np.diff(surv, axis=1) > 0).all()
+    ds = estimands.compute_from_params(p, era_inputs, era)
+    assert estimands._estimand_for(ds, era, "balance_losses", (1939, 1945)) == (None, None)
 
 
 def test_every_cause_has_its_own_colour_and_the_war_greens(era):
