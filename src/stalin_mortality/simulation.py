@@ -3,7 +3,8 @@
 A draw of every free parameter is a truth.  :func:`simulate_inputs` turns it into a
 population with :func:`~stalin_mortality.model.account.simulate` and into observations with
 the observation models' own errors (census noise by age group, coverage and padding;
-registration completeness and error; archival completeness and error).  A model built with
+registration completeness and error; archival completeness and error; a reconstruction's
+rates and totals with their errors).  A model built with
 these inputs (``build_model(..., inputs=sim)``) is fitted to data whose truth is known.
 """
 
@@ -16,7 +17,13 @@ import numpy as np
 import pymc as pm
 
 from .model import account
-from .model.components import account_parameters, archives, census, registration
+from .model.components import (
+    account_parameters,
+    archives,
+    census,
+    reconstruction,
+    registration,
+)
 from .window import Window
 
 
@@ -93,4 +100,42 @@ def simulate_inputs(
         registered_rates=rates,
         registered_events=events,
         archival=archival,
+        **_reconstructed(out, inputs, window, rng),
+    )
+
+
+def _reconstructed(out: dict, inputs: account.Inputs, window: Window, rng) -> dict:
+    """A reconstruction's rates and totals (``[reconstructed_births]``) from the simulated
+    account, each with the model's log-normal error; the held-out death rates too, so a
+    check of them sees the truth's, not the real data's."""
+    if window.reconstructed_births is None:
+        return {}
+    births, deaths = out["births"][0], out["deaths"][0]
+    pop = out["population"][0].sum(axis=(-2, -1))
+
+    def rates(flow, years, sigma) -> dict:
+        years = sorted(years)
+        mu = reconstruction.expected_rates(flow, pop, years, window)
+        return {y: float(mu[k] * np.exp(sigma * rng.normal())) for k, y in enumerate(years)}
+
+    totals = [
+        (
+            first,
+            last,
+            share,
+            float(
+                reconstruction.expected_total(births, first, last, share, window)
+                * np.exp(reconstruction.total_error(window) * rng.normal())
+            ),
+        )
+        for first, last, share, _ in inputs.reconstructed_births
+    ]
+    return dict(
+        reconstructed_birth_rates=rates(
+            births, inputs.reconstructed_birth_rates, reconstruction.rate_error(window)
+        ),
+        reconstructed_death_rates=rates(
+            deaths, inputs.reconstructed_death_rates, reconstruction.death_rate_error(window)
+        ),
+        reconstructed_births=totals,
     )

@@ -426,3 +426,34 @@ def test_every_cause_has_its_own_colour_and_the_war_greens(era):
     colours = cause_colours(era)
     assert len(set(colours.values())) == len(colours)
     assert {colours[c.name] for c in era.war_causes} <= set(WAR_SHADES)
+
+
+def test_simulated_data_include_the_reconstruction(era, era_inputs):
+    """A truth's simulated data carry ADH-like rates and war births from the truth's own
+    account, each with the model's log-normal error (the recovery test of the whole era
+    needs them; real data there would contradict the truth)."""
+    from stalin_mortality import simulation
+    from stalin_mortality.model import account
+    from stalin_mortality.model.components import reconstruction
+
+    p = {k: v[:1] for k, v in _prior_draws(era, n=1, seed=5).items()}
+    out = account.simulate(p, era_inputs, era)
+    pop = out["population"][0].sum(axis=(-2, -1))
+    births, deaths = out["births"][0], out["deaths"][0]
+    rng = np.random.default_rng(3)
+    sims = [simulation._reconstructed(out, era_inputs, era, rng) for _ in range(400)]
+    for key, flow, sigma in (
+        ("reconstructed_birth_rates", births, reconstruction.rate_error(era)),
+        ("reconstructed_death_rates", deaths, reconstruction.death_rate_error(era)),
+    ):
+        years = sorted(getattr(era_inputs, key))
+        assert years and all(sorted(s[key]) == years for s in sims)
+        mu = reconstruction.expected_rates(flow, pop, years, era)
+        z = np.log([[s[key][y] for y in years] for s in sims] / mu) / sigma
+        assert abs(z.mean()) < 0.2 and 0.85 < z.std() < 1.15, (key, z.mean(), z.std())
+    ((first, last, share, _),) = era_inputs.reconstructed_births
+    mu = reconstruction.expected_total(births, first, last, share, era)
+    z = np.log([s["reconstructed_births"][0][3] / mu for s in sims])
+    z /= reconstruction.total_error(era)
+    assert abs(z.mean()) < 0.2 and 0.85 < z.std() < 1.15
+    assert all(s["reconstructed_births"][0][:3] == (first, last, share) for s in sims)

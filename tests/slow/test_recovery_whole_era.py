@@ -1,0 +1,118 @@
+"""Recovery of known truth by the whole-era account, 1927-1959 (real sampling; ``make
+test-slow``; about 20 minutes on 2 cores with numba).
+
+As ``test_recovery_engine`` for the 1927-1939 window, over the whole era: a prior draw of
+every parameter is the truth (famines, repression, the war's military and civilian deaths
+and its fertility collapse, the annexations, the 1939 padding); the model's own generative
+code turns it into the 1937, 1939 and 1959 censuses, the registered series, the archival
+counts (Krivosheev's military count included) and ADH-like reconstructed birth and death
+rates and war births, each with the model's own errors.  The model is fitted to these and
+its intervals are checked against the truth.
+"""
+
+import numpy as np
+import pytest
+
+import stalin_mortality as sm
+from stalin_mortality.inference import SamplerConfig
+from stalin_mortality.model import account
+from stalin_mortality.model.components import fertility
+from stalin_mortality.simulation import draw_truth, simulate_inputs, truth_params
+
+pytestmark = pytest.mark.slow
+
+SEED = 303
+DEFICIT = "birth deficit 1941 (0.53 of it)-1945 against 1940 fertility"
+#: Headline estimands checked (name, function of the estimands Dataset -> draws).
+HEADLINE = {
+    "famine 1930-34": lambda ds: ds["excess_deaths"].sel(cause="famine_1930_34").sum("year"),
+    "executions": lambda ds: ds["excess_deaths"].sel(cause="executions").sum("year"),
+    "rung 4, 1927-1953": lambda ds: ds["ladder"].sel(rung="4"),
+    "military deaths": lambda ds: ds["war_losses"].sel(war_item="war: military deaths"),
+    "civilian deaths": lambda ds: ds["war_losses"].sel(war_item="war: civilian deaths"),
+    "war birth deficit": lambda ds: ds["war_losses"].sel(war_item=DEFICIT),
+    "total war losses": lambda ds: ds["war_losses"].sel(war_item="total war losses"),
+    "1939 padding (persons)": lambda ds: ds["padding_1939_persons"],
+    "population 1 Jan 1946": lambda ds: ds["population"].sel(date=1946),
+}
+
+
+def _plausible(window, inputs):
+    """Prior draws whose crises are of the order the censuses allow (the truth must leave a
+    population to observe): regime counts under 8 M, military deaths under 20 M, no famine
+    or civilian hazard above 3 times the baseline in any year, TFR within 1.5-8 and the
+    population within 120-260 M on every 1 January (the fertility random walk's 29
+    innovations, drawn from their prior, can otherwise double or halve the population)."""
+
+    def accept(truth) -> bool:
+        regime = sum(
+            float(np.sum(truth[c.prior_name]))
+            for c in window.causes
+            if c.kind == "count" and not c.has("war")
+        )
+        hazards = [c.prior_name for c in window.causes if c.kind == "hazard"]
+        if not (
+            regime < 8e6
+            and float(np.sum(truth["excess_war_military"])) < 2e7
+            and all(float(np.max(truth[h])) < 3.0 for h in hazards)
+        ):
+            return False
+        p = truth_params(truth, window)
+        tfr = fertility.tfr(p, window, np)
+        pop = account.simulate(p, inputs, window)["population"].sum(axis=(-2, -1))
+        return bool(((tfr > 1.5) & (tfr < 8)).all() and ((pop > 1.2e8) & (pop < 2.6e8)).all())
+
+    return accept
+
+
+@pytest.fixture(scope="module")
+def fit():
+    observations = sm.load_observations()
+    window = sm.load_window("1927_1959")
+    scenario = sm.load_scenario("default")
+    inputs = sm.make_inputs(observations, window)
+    model = sm.build_model(observations, window, scenario, inputs=inputs)
+    truth = draw_truth(model, SEED, accept=_plausible(window, inputs), attempts=200)
+    sim = simulate_inputs(truth, inputs, window, np.random.default_rng(SEED))
+    truth_ds = sm.estimands.compute_from_params(truth_params(truth, window), inputs, window)
+    model = sm.build_model(observations, window, scenario, inputs=sim)
+    tree = sm.fit(
+        model,
+        SamplerConfig(backend="numba", prior_draws=1000),
+        seed=SEED,
+        prior_var_names=[v.name for v in model.free_RVs],
+    )
+    diag = sm.diagnose(tree, var_names=[v.name for v in model.free_RVs])
+    post = sm.compute_estimands(tree, sim, window)
+    prior = sm.compute_estimands(tree, sim, window, group="prior")
+    return truth_ds, post, prior, diag
+
+
+def test_the_fit_converges(fit):
+    *_, diag = fit
+    assert diag.max_rhat <= 1.01 and diag.min_ess_bulk >= 400, diag
+    assert diag.divergences <= 2, diag
+
+
+def test_intervals_cover_the_truth(fit):
+    """At least 7 of the 9 90% intervals cover the truth (fewer than 7 has probability 5%
+    if the intervals are calibrated), and every truth is inside the 99.5% interval."""
+    truth, post, _, _ = fit
+    covered, checks = 0, []
+    for name, f in HEADLINE.items():
+        t = float(np.asarray(f(truth).values).ravel()[0])
+        d = f(post).values.ravel()
+        lo, hi = np.quantile(d, [0.05, 0.95])
+        wide_lo, wide_hi = np.quantile(d, [0.0025, 0.9975])
+        covered += lo <= t <= hi
+        checks.append((name, t, lo, hi))
+        assert wide_lo <= t <= wide_hi, (name, t, wide_lo, wide_hi)
+    print("\n".join(f"{n}: truth {t:,.0f}, 90% {lo:,.0f}-{hi:,.0f}" for n, t, lo, hi in checks))
+    assert covered >= 7, checks
+
+
+def test_posterior_narrower_than_prior_where_data_inform(fit):
+    _, post, prior, _ = fit
+    for name in ("famine 1930-34", "executions", "total war losses", "population 1 Jan 1946"):
+        f = HEADLINE[name]
+        assert np.std(f(post).values) < 0.5 * np.std(f(prior).values), name
