@@ -21,9 +21,9 @@ import pandas as pd
 import xarray as xr
 
 from .exceptions import ResultsError
-from .model import account
+from .model import account, cohort
 from .model.cohort import person_years
-from .model.components import account_parameters, baseline, fertility
+from .model.components import account_parameters, baseline, fertility, flows
 from .window import Window
 
 
@@ -253,13 +253,9 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             persons = pop_total[:, window.index(c.year)] * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
-    if window.war_birth_years is not None:
-        ds["war_birth_survival"] = (
-            ("sample", "war_year"),
-            war_birth_survival(p, inputs, window),
-        )
-        lo, hi = window.war_birth_years
-        ds = ds.assign_coords(war_year=list(range(lo, hi + 1)))
+    if window.war_birth_years is not None and window.war_birth_years[0] > window.first_year:
+        ds["war_balance"] = (("sample", "balance_part"), war_balance(p, inputs, window, out))
+        ds = ds.assign_coords(balance_part=list(BALANCE_PARTS))
     if window.war_causes or window.war_birth_years:
         items, values = war_losses(ds, window)
         ds["war_losses"] = (("sample", "war_item"), np.stack(values, axis=1))
@@ -267,24 +263,55 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
     return ds.assign_coords(rung=[r.rung for r in LADDER])
 
 
-def war_birth_survival(p: dict, inputs: account.Inputs, window: Window) -> np.ndarray:
-    """``[sample, war year]``: the share of a birth of each war year (``[fertility]
-    war_years``) alive on 1 January after the war's last year, at baseline mortality
-    (the Brass table of each year, the projection's ``S_birth`` in the year of birth and
-    ``S`` after; both sexes by the sex ratio at birth).  A population balance such as ADH's
-    counts the births the war lacked as these survivors, not as births."""
-    assert window.war_birth_years is not None
+#: The parts of the war's population balance (:func:`war_balance`).
+BALANCE_PARTS = ("total", "born before the war", "war-born excess deaths", "birth deficit")
+
+
+def war_balance(p: dict, inputs: account.Inputs, window: Window, out: dict) -> np.ndarray:
+    """``[sample, part]``: the war's population balance on 1 January after its last year
+    (``[fertility] war_years``), the way ADH and Rosstat count the war's demographic losses:
+    the population a projection from the actual 1 January of the war's first year would
+    have had, at baseline mortality (no excess death of any cause) and the pre-war year's
+    TFR (from ``war_first_year_share`` of the first year on), with the same migration, less
+    the actual population.  Parts (:data:`BALANCE_PARTS`): the total; the missing of the
+    cohorts born before the war's first year (ADH's excess deaths of the pre-war
+    population); of the cohorts born in the war's years, the excess deaths of the births
+    that happened (the same births at baseline mortality, less the actual survivors) and
+    the births that did not happen, as their survivors (ADH's 12.5 M is of this kind).
+    A balance counts people missing at its end, not deaths: an excess death of a person
+    who would have died before the end anyway is not in it."""
     lo, hi = window.war_birth_years
-    S, S_birth = baseline.survival(p, window, inputs)  # [s, year, sex, age], [s, year, sex]
-    male = p["sex_ratio_at_birth"] / (1.0 + p["sex_ratio_at_birth"])
-    by_sex = np.stack([male, 1.0 - male], axis=-1)  # [s, sex]
-    out = []
+    share = window.war_first_year_share
+    S, S_birth = baseline.survival(p, window, inputs)
+    tfr = fertility.tfr(p, window, np)
+    tfr_base = fertility.tfr(p, window, np, crisis=False)
+    sr = p["sex_ratio_at_birth"]
+    emigration = flows.net_emigration(p, window, np)
+    const = cohort.StepConstants(inputs.schedule, sr / (1.0 + sr), None, None, 0, None)
+    ref = tfr[..., window.index(lo - 1)]
+
+    def step(P, i, tfr_i):
+        e = None if emigration is None else emigration[..., i]
+        return cohort.year_step(
+            P, S[..., i, :, :], S_birth[..., i, :], tfr_i, tfr_base[..., i], None, None, e, const
+        )
+
+    start = out["population"][..., window.index(lo), :, :]
+    cf = same = start  # at the pre-war TFR; with the actual births
     for t in range(lo, hi + 1):
-        alive = S_birth[:, window.index(t)]  # [s, sex]: aged 0 on 1 Jan t+1
-        for u in range(t + 1, hi + 1):
-            alive = alive * S[:, window.index(u), :, u - t - 1]
-        out.append((alive * by_sex).sum(axis=-1))
-    return np.stack(out, axis=-1)
+        i = window.index(t)
+        f = share if t == lo else 1.0
+        cf = step(cf, i, (1.0 - f) * tfr[..., i] + f * ref).flows.end
+        # births are linear in TFR on given women: the TFR that gives the actual births
+        unit = step(same, i, np.ones_like(ref)).flows.births
+        same = step(same, i, out["births"][..., i] / unit).flows.end
+    actual = out["population"][..., window.index(hi) + 1, :, :]
+    n = hi - lo + 1  # cohorts born in the war's years are aged 0..n-1 at its end
+    born_before = (cf[..., n:] - actual[..., n:]).sum(axis=(-2, -1))
+    war_born = (same[..., :n] - actual[..., :n]).sum(axis=(-2, -1))
+    deficit = (cf[..., :n] - same[..., :n]).sum(axis=(-2, -1))
+    total = (cf - actual).sum(axis=(-2, -1))
+    return np.stack([total, born_before, war_born, deficit], axis=-1)
 
 
 def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarray]]:
@@ -305,11 +332,11 @@ def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarr
         lo, hi = window.war_birth_years
         items.append(f"birth deficit {lo}-{hi} against the baseline trend (not in the total)")
         values.append(trend)
-        items.append(
-            f"{war_deficit_label(window)}: its survivors on 1 Jan {hi + 1} at baseline "
-            "mortality (a population balance's count, as ADH's; not in the total)"
-        )
-        values.append(war_birth_deficit(ds, window, survivors=True).values)
+    if "war_balance" in ds:
+        lo, hi = window.war_birth_years
+        for part in BALANCE_PARTS:
+            items.append(f"population balance 1 Jan {hi + 1} (not in the total): {part}")
+            values.append(ds["war_balance"].sel(balance_part=part).values)
     return items, values
 
 
@@ -327,7 +354,6 @@ def war_birth_deficit(
     lo: int | None = None,
     hi: int | None = None,
     against="prewar",
-    survivors: bool = False,
 ) -> xr.DataArray:
     """Births the war's years lacked (``[fertility] war_years``, within ``lo``-``hi``; the
     war's first year counted by ``war_first_year_share``).
@@ -337,10 +363,8 @@ def war_birth_deficit(
     theirs holds it on the women of a peacetime projection, whose excess dead the echo
     counts here), so the fall of the 1930s that the regime's lost births already count is
     not the war's.  ``against="trend"``: against the baseline trend (the window's lost
-    births), shown beside it.  ``survivors=True``: each year's lost births times their
-    survival to 1 January after the war's last year (:func:`war_birth_survival`), the
-    count a population balance makes (ADH's 12.5 M is of that kind, not a count of
-    births)."""
+    births), shown beside it.  A count of births: ADH's 12.5 M counts the births lacked as
+    their survivors on 1 January 1946 (:func:`war_balance`)."""
     assert window.war_birth_years is not None
     w_lo, w_hi = window.war_birth_years
     lo, hi = max(w_lo, lo or w_lo), min(w_hi, hi or w_hi)
@@ -357,15 +381,7 @@ def war_birth_deficit(
         # pre-war TFR are baseline births of t times TFR[ref] / baseline TFR[t]
         ratio = ds["tfr"].sel(year=ref) / ds["tfr_baseline"].sel(year=years)
         lost = ds["baseline_births"].sel(year=years) * ratio - ds["births"].sel(year=years)
-    if survivors:
-        lost = lost * survival_of_war_births(ds, lo, hi)
     return (lost * weight).sum("year")
-
-
-def survival_of_war_births(ds: xr.Dataset, lo: int, hi: int) -> xr.DataArray:
-    """:func:`war_birth_survival` of the years ``lo``-``hi``, on the ``year`` dimension."""
-    surv = ds["war_birth_survival"].sel(war_year=slice(lo, hi))
-    return surv.rename(war_year="year")
 
 
 def war_years_lost_births_outside_deficit(ds: xr.Dataset, window: Window) -> xr.DataArray:
@@ -565,23 +581,21 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
         births_text = "lost births (the war's deficit in its years)" if war else "lost births"
         label = f"all excess deaths + {births_text} + echo births, {lo}-{hi}"
         return (total + births + echo).values.reshape(-1), label
-    if estimand == "balance_losses":
-        # a population balance at the end of the war's years (ADH's, Rosstat's): every
-        # excess death of the years, and the births the war lacked and the echo (births the
-        # dead would have had: the balance's counterfactual women are a peacetime
-        # projection's) counted as their survivors on 1 January after the war
+    if estimand in ("balance_losses", "balance_deaths"):
+        # a population balance at the end of the war's years (ADH's, Rosstat's, Timasheff's):
+        # the people missing then, of every cause; the deaths alone leave out the births
+        # that did not happen
         w = window.war_birth_years
-        if w is None or lo < w[0] or hi > w[1]:
+        if "war_balance" not in ds or w is None or (lo, hi) != tuple(w):
             return None, None
-        total = ds["excess_deaths"].sel(year=years).sum(("cause", "year"))
-        surv = survival_of_war_births(ds, lo, hi)
-        echo = (ds["echo_births"].sel(year=years) * surv).sum("year")
-        births = war_birth_deficit(ds, window, lo, hi, survivors=True)
-        label = (
-            f"all excess deaths + the war's birth deficit and echo births as their survivors "
-            f"on 1 Jan {w[1] + 1}, {lo}-{hi}"
-        )
-        return (total + births + echo).values.reshape(-1), label
+        bal = ds["war_balance"]
+        if estimand == "balance_losses":
+            v, what = bal.sel(balance_part="total"), "all missing (deaths and births)"
+        else:
+            parts = ["born before the war", "war-born excess deaths"]
+            v, what = bal.sel(balance_part=parts).sum("balance_part"), "excess deaths"
+        label = f"population balance on 1 Jan {w[1] + 1}: {what}, {lo}-{hi}"
+        return v.values.reshape(-1), label
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))

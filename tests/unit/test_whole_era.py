@@ -3,7 +3,6 @@ war kept off the ladder, and the accounting identity over 32 years."""
 
 import numpy as np
 import pytest
-import xarray as xr
 
 import stalin_mortality as sm
 from stalin_mortality import estimands
@@ -118,11 +117,11 @@ def test_war_is_never_on_the_ladder(era, era_inputs):
     deficit = "birth deficit 1941 (0.53 of it)-1945 against 1940 fertility"
     trend = "birth deficit 1941-1945 against the baseline trend (not in the total)"
     wars = ["war: Winter War 1939-40", "war: military deaths", "war: civilian deaths"]
-    survivors = (
-        f"{deficit}: its survivors on 1 Jan 1946 at baseline mortality (a population "
-        "balance's count, as ADH's; not in the total)"
-    )
-    assert items == [*wars, deficit, "total war losses", trend, survivors]
+    balance = [
+        f"population balance 1 Jan 1946 (not in the total): {part}"
+        for part in estimands.BALANCE_PARTS
+    ]
+    assert items == [*wars, deficit, "total war losses", trend, *balance]
     total = war.sel(war_item="total war losses").values
     np.testing.assert_allclose(total, war.sel(war_item=[*wars, deficit]).sum("war_item"))
     # births scale with TFR on the same women: the premise of the deficit against 1940
@@ -330,7 +329,8 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
                 ("military", "cause:war_military", "1941-1945"),
                 ("all", "all_excess", "1941-1945"),
                 ("balance", "all_losses", "1941-1945"),
-                ("survivors", "balance_losses", "1941-1945"),
+                ("missing", "balance_losses", "1941-1945"),
+                ("missing dead", "balance_deaths", "1941-1945"),
                 ("two", "cause:dekulakisation+deportations", "1930-1936"),
             ]
         ]
@@ -353,25 +353,16 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
     np.testing.assert_allclose(
         table.loc["balance", "model_median"], np.median((every + births + echo).values)
     )
-    # a population balance (ADH's, Rosstat's) counts the births lacked and the echo as their
-    # survivors on 1 Jan 1946
-    surv = ds["war_birth_survival"].rename(war_year="year")
-    ratio = ds["tfr"].sel(year=1940) / ds["tfr_baseline"].sel(year=slice(1941, 1945))
-    lost = ds["baseline_births"].sel(year=slice(1941, 1945)) * ratio - ds["births"].sel(
-        year=slice(1941, 1945)
-    )
-    share = xr.DataArray([0.53, 1, 1, 1, 1], coords={"year": range(1941, 1946)}, dims="year")
-    kept = (lost * share * surv).sum("year") + (
-        ds["echo_births"].sel(year=slice(1941, 1945)) * surv
-    ).sum("year")
+    # a population balance (ADH's, Rosstat's, Timasheff's): the people missing on 1 Jan 1946
+    bal = ds["war_balance"]
     np.testing.assert_allclose(
-        table.loc["survivors", "model_median"], np.median((every + kept).values)
+        table.loc["missing", "model_median"], np.median(bal.sel(balance_part="total").values)
     )
-    assert "survivors" in table.loc["survivors", "model_quantity"]
-    survivors = [i for i in ds.war_item.values if "survivors on 1 Jan 1946" in str(i)]
+    dead = bal.sel(balance_part=["born before the war", "war-born excess deaths"])
     np.testing.assert_allclose(
-        ds["war_losses"].sel(war_item=survivors[0]), (lost * share * surv).sum("year")
+        table.loc["missing dead", "model_median"], np.median(dead.sum("balance_part").values)
     )
+    assert "population balance" in table.loc["missing", "model_quantity"]
     two = (
         ds["excess_deaths"]
         .sel(cause=["dekulakisation", "deportations"], year=slice(1930, 1936))
@@ -395,27 +386,44 @@ def test_war_claims_are_compared_with_the_war_table(era, era_inputs, window):
     assert short.empty  # a window without the war leaves its claims out
 
 
-def test_war_births_survival_is_the_life_tables_person_years(era, era_inputs):
-    """With baseline mortality constant through the war's years, a birth of year t is
-    alive on 1 Jan 1946 with probability L(1945 - t) of the year's Brass table (the
-    projection's survival ratios L(a+1)/L(a) telescope): an independent check of
-    ``estimands.war_birth_survival``; and a balance claim outside the war's years is not
-    compared."""
-    from stalin_mortality.model import cohort
+def _without_crises(p, keep=()):
+    """``p`` with every cause but ``keep``, every fertility deviation and the fertility trend
+    at zero, and no migration during the war (flows take every age in proportion)."""
+    q = dict(p)
+    for c in sm.load_window("1927_1959").causes:
+        if c.name not in keep:
+            q[c.prior_name] = np.zeros_like(p[c.prior_name])
+    for name in ("fertility_deviation", "fertility_war", "tfr_trend"):
+        q[name] = np.zeros_like(p[name])
+    for name in ("annexation_1944_45", "emigration_1945_46"):
+        q[name] = np.zeros_like(p[name])
+    return q
+
+
+def test_war_balance_is_a_projection_less_the_actual_population(era, era_inputs):
+    """The war's population balance (ADH's and Rosstat's accounting): its parts add up to the
+    total; without any crisis it is zero; with military deaths alone, they are missing from
+    the cohorts born before the war (less those who would have died by 1946 anyway), none of
+    the war-born are, and the births lost are only the echo of the few women among them."""
+    from stalin_mortality.model import account
 
     p = _prior_draws(era, n=3, seed=11)
-    p["mortality_trend"] = np.zeros(3)  # constant from 1927 to the 1946 break
-    surv = estimands.war_birth_survival(p, era_inputs, era)
-    alpha = baseline.level(p, era)[:, era.index(1943)]  # [s, 1]
-    beta = baseline.slope(p, era)[:, era.index(1943)]
-    L, _ = cohort.brass_person_years(
-        alpha[..., None], beta[..., None, None], era_inputs.y_std, *era_inputs.table_ends
-    )  # [s, sex, age]
-    male = p["sex_ratio_at_birth"] / (1 + p["sex_ratio_at_birth"])
-    for k, t in enumerate(range(1941, 1946)):
-        want = male * L[:, 0, 1945 - t] + (1 - male) * L[:, 1, 1945 - t]
-        np.testing.assert_allclose(surv[:, k], want, rtol=1e-12)
-    assert ((surv > 0.3) & (surv < 1)).all() and (np.diff(surv, axis=1) > 0).all()
+    parts = estimands.BALANCE_PARTS
+
+    def balance(q):
+        out = account.simulate(q, era_inputs, era)
+        return dict(zip(parts, estimands.war_balance(q, era_inputs, era, out).T, strict=True))
+
+    b = balance(p)
+    np.testing.assert_allclose(b["total"], sum(b[k] for k in parts[1:]), rtol=1e-12)
+    calm = balance(_without_crises(p))
+    for k in parts:
+        np.testing.assert_allclose(calm[k], 0.0, atol=1e-3)  # persons, of about 190 M
+    war = balance(_without_crises(p, keep=("war_military",)))
+    dead = p["excess_war_military"].sum(axis=-1)
+    assert ((war["born before the war"] > 0.9 * dead) & (war["born before the war"] < dead)).all()
+    np.testing.assert_allclose(war["war-born excess deaths"], 0.0, atol=1e-3)
+    assert ((war["birth deficit"] > 0) & (war["birth deficit"] < 0.05 * dead)).all()
     ds = estimands.compute_from_params(p, era_inputs, era)
     assert estimands._estimand_for(ds, era, "balance_losses", (1939, 1945)) == (None, None)
 
