@@ -298,6 +298,10 @@ class Window:
     #: level_anchor``): that segment's slope is not free but runs from the level of its first
     #: year (step included) to ``mortality_level_<year>``, a prior of its own.
     mortality_level_anchor: int | None = None
+    #: The year whose Brass slope anchors the last slope segment (``[baseline]
+    #: slope_anchor``): that segment's yearly change is not free but runs from the slope of
+    #: its first year to ``mortality_slope_<year>``, a prior of its own.
+    mortality_slope_anchor: int | None = None
     #: The share of the war's first year that the war's birth deficit counts (``[fertility]
     #: war_first_year_share``: 0.53, from 22 June 1941).
     war_first_year_share: float = 1.0
@@ -689,6 +693,15 @@ class _Parser:
                 f"level_anchor {anchor} must follow the last trend break and lie in the window "
                 f"(trend_breaks {list(breaks)}, last year {last})",
             )
+        slope_anchor = self.get(baseline, "slope_anchor", "[baseline]", int, None)
+        if slope_anchor is not None and (
+            not slope_breaks or not slope_breaks[-1] < slope_anchor <= last
+        ):
+            self.fail(
+                "[baseline]",
+                f"slope_anchor {slope_anchor} must follow the last slope break and lie in the "
+                f"window (slope_breaks {list(slope_breaks)}, last year {last})",
+            )
         war_share = self.get(fertility, "war_first_year_share", "[fertility]", float, 1.0)
         if not 0.0 < war_share <= 1.0:
             self.fail("[fertility]", f"'war_first_year_share' must be in (0, 1], got {war_share}")
@@ -750,6 +763,7 @@ class _Parser:
             mortality_slope_breaks=slope_breaks,
             mortality_level_breaks=level_breaks,
             mortality_level_anchor=anchor,
+            mortality_slope_anchor=slope_anchor,
             war_first_year_share=war_share,
             war_birth_years=war_years,
             ladder_birth_years=birth_years,

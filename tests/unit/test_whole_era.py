@@ -191,6 +191,7 @@ FD = "fertility deviation 2.*"
         ("death_rate_years = [1946]", "death_rate_years = [1947]", RB + "among rate_years"),
         ("level_breaks = [1946]", "level_breaks = [1920]", "must lie in 1928-1958"),
         ("level_anchor = 1958", "level_anchor = 1940", "must follow the last trend break"),
+        ("slope_anchor = 1958", "slope_anchor = 1970", "must follow the last slope break"),
         ("war_first_year_share = 0.53", "war_first_year_share = 1.53", r"in \(0, 1\]"),
         # an observation error without a source must say it is an assumption
         (
@@ -226,9 +227,10 @@ def test_a_saved_window_from_before_the_basis_rule_still_reads(era):
     assert window_from_text(old, "saved", saved=True).observation_error("archival", 0) == 0.1
 
 
-def test_post_war_slope_trend_centre_is_the_1958_59_tables_beta(era):
-    """mortality_slope_trend_1946 takes beta from the prior's 1 to the least-squares Brass
-    beta of the official 1958-59 table (ages 1-85, against the 1926-27 standard) by 1959."""
+def test_post_war_slope_anchor_is_the_1958_59_tables_beta(era):
+    """mortality_slope_1958 is centred on the least-squares Brass beta of the official
+    1958-59 table (ages 1-85, against the 1926-27 standard), the slope its levels
+    (mortality_level_1958) were fitted at; the post-war slope's yearly change is derived."""
     lt = load_tables()["life_tables.csv"]
 
     def logit(period, sex):
@@ -240,18 +242,20 @@ def test_post_war_slope_trend_centre_is_the_1958_59_tables_beta(era):
         [np.polyfit(logit("1926-1927", s), logit("1958-1959", s), 1)[0] for s in ("male", "female")]
     )
     assert beta == pytest.approx(1.306, abs=0.002)
-    centre = era.priors["mortality_slope_trend_1946"].parameters["mu"]
-    assert centre == pytest.approx((beta - 1.0) / (1959 - 1946), abs=2e-4)
+    assert era.priors["mortality_slope_1958"].parameters["mu"] == pytest.approx(beta, abs=5e-4)
+    names = {s.name for s in baseline.priors(era)}
+    assert "mortality_slope_1958" in names and "mortality_slope_trend_1946" not in names
 
 
-def test_baseline_slope_moves_from_its_break(era):
-    p = {"mortality_slope": np.array([1.0]), "mortality_slope_trend_1946": np.array([0.02])}
+def test_baseline_slope_runs_from_its_break_to_its_anchor(era):
+    p = {"mortality_slope": np.array([0.9]), "mortality_slope_1958": np.array([1.3])}
     beta = baseline.slope(p, era)[0]
-    t = era.years - 1927
-    np.testing.assert_allclose(beta, 1.0 + 0.02 * np.maximum(t - 19, 0), rtol=1e-12)
+    t = era.years
+    want = np.where(t < 1946, 0.9, 0.9 + (1.3 - 0.9) * (t - 1946) / 12.0)
+    np.testing.assert_allclose(beta, want, rtol=1e-12)
     # a steeper slope in 1958 than in 1945: lower child mortality relative to adults
     draws = {k: np.atleast_1d(v) for k, v in _prior_draws(era, n=1).items()}
-    draws.update(mortality_slope=np.array([1.0]), mortality_slope_trend_1946=np.array([0.0235]))
+    draws.update(mortality_slope=np.array([1.0]), mortality_slope_1958=np.array([1.306]))
     draws.update(mortality_level=np.array([0.0]), mortality_trend=np.array([0.0]))
     draws.update(mortality_level_1958=np.array([[0.0, 0.0]]))
     draws.update(mortality_level_step_1946=np.array([0.0]))
@@ -259,6 +263,14 @@ def test_baseline_slope_moves_from_its_break(era):
     q = 1 - S[0]
     i45, i58 = era.index(1945), era.index(1958)
     assert q[i58, :, 1].mean() < q[i45, :, 1].mean()  # children 1-2 die less
+
+
+def test_a_window_without_the_slope_anchor_keeps_the_yearly_change(era):
+    plain = window_from_text(era.text.replace("slope_anchor = 1958\n", ""))
+    assert plain.mortality_slope_anchor is None
+    p = {"mortality_slope": np.array([1.0]), "mortality_slope_trend_1946": np.array([0.02])}
+    beta = baseline.slope(p, plain)[0]
+    np.testing.assert_allclose(beta, 1.0 + 0.02 * np.maximum(plain.years - 1946, 0), rtol=1e-12)
 
 
 def test_deportation_series_sums_four_contingents(era_inputs):

@@ -11,7 +11,9 @@ level_breaks`` the level steps by ``mortality_level_step_<b>`` (the post-war bas
 not continue the pre-war level: ADH's crude death rate fell from 21.7 in 1940 to 15.8 in
 1946).  With ``[baseline] level_anchor = y`` the last segment's slope is not a parameter: the
 level runs straight from its first year's (step included) to ``mortality_level_<y>`` in
-year ``y`` (the 1958-59 table anchors the post-war years' end, whatever the step).  The
+year ``y`` (the 1958-59 table anchors the post-war years' end, whatever the step); with
+``[baseline] slope_anchor = y`` the Brass slope likewise runs from its last break's to
+``mortality_slope_<y>`` (the same table's beta).  The
 standard is the window's official life table (1926-27 for the 1927-1939 window).
 ``alpha = 0`` reproduces the table: a baseline crude death rate of 21.2 per 1000 on the 1927
 population, near TsSU's registered 20.3 (TsSU 1929); 0.14 gives 25.4, the reconstruction of
@@ -104,11 +106,21 @@ def priors(window: Window) -> list[PriorSpec]:
         )
         + _per_year(
             slope_trend_name,
-            window.mortality_slope_breaks,
+            free_slope_breaks(window),
             0.0,
             0.01,
             "Yearly change of the Brass slope beta of baseline mortality from {} on.",
             "per year",
+        )
+        + _per_year(
+            slope_anchor_name,
+            [] if window.mortality_slope_anchor is None else [window.mortality_slope_anchor],
+            1.0,
+            0.5,
+            "Brass logit slope beta of baseline mortality in {}, the end of the last slope "
+            "segment (its yearly change runs from the segment's first year to this slope).",
+            "ratio",
+            basis="assumption",
         )
     )
 
@@ -155,6 +167,17 @@ def slope_trend_name(year: int) -> str:
     return f"mortality_slope_trend_{year}"
 
 
+def slope_anchor_name(year: int) -> str:
+    """The parameter of the anchored Brass slope of ``year``."""
+    return f"mortality_slope_{year}"
+
+
+def free_slope_breaks(window: Window) -> tuple[int, ...]:
+    """Slope breaks whose yearly change is a parameter (an anchor derives the last one's)."""
+    breaks = window.mortality_slope_breaks
+    return breaks[:-1] if window.mortality_slope_anchor is not None else breaks
+
+
 def segments(window: Window) -> list[tuple[str, np.ndarray]]:
     """``(slope parameter, years of that segment elapsed by each projection year)``: the
     level of year ``t`` is ``mortality_level + sum(slope * elapsed)``."""
@@ -193,9 +216,17 @@ def slope(params: dict, window: Window):
     """Brass slope ``beta[..., year]`` of baseline mortality (``[..., 1]`` when constant)."""
     beta = params["mortality_slope"][..., None]
     t = (window.years - window.first_year).astype(float)
-    for b in window.mortality_slope_breaks:
+    for b in free_slope_breaks(window):
         elapsed = np.maximum(t - (b - window.first_year), 0.0)
         beta = beta + params[slope_trend_name(b)][..., None] * elapsed
+    anchor = window.mortality_slope_anchor
+    if anchor is not None:
+        # the last segment runs from its first year's slope to the anchor's
+        b = window.mortality_slope_breaks[-1]
+        start = beta[..., window.index(b)] if free_slope_breaks(window) else beta[..., 0]
+        change = (params[slope_anchor_name(anchor)] - start) / float(anchor - b)
+        elapsed = np.maximum(t - (b - window.first_year), 0.0)
+        beta = beta + change[..., None] * elapsed
     return beta
 
 
