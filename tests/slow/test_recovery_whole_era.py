@@ -34,6 +34,8 @@ HEADLINE = {
     "total war losses": lambda ds: ds["war_losses"].sel(war_item="total war losses"),
     "1939 padding (persons)": lambda ds: ds["padding_1939_persons"],
     "population 1 Jan 1946": lambda ds: ds["population"].sel(date=1946),
+    "population balance 1 Jan 1946": lambda ds: ds["war_balance"].sel(balance_part="total"),
+    "baseline e0 1958, men": lambda ds: ds["baseline_e0"].sel(year=1958, sex="male"),
 }
 
 
@@ -95,8 +97,10 @@ def test_the_fit_converges(fit):
 
 
 def test_intervals_cover_the_truth(fit):
-    """At least 7 of the 9 90% intervals cover the truth (fewer than 7 has probability 5%
-    if the intervals are calibrated), and every truth is inside the 99.5% interval."""
+    """At least 9 of the 11 90% intervals cover the truth (fewer than 9 would have
+    probability 9% if the intervals were calibrated and the checks independent; they are
+    not, the war's total holds its parts and rung 4 the famine and executions, so this is a
+    weak test), and every truth is inside the 99.5% interval."""
     truth, post, _, _ = fit
     covered, checks = 0, []
     for name, f in HEADLINE.items():
@@ -108,11 +112,13 @@ def test_intervals_cover_the_truth(fit):
         checks.append((name, t, lo, hi))
         assert wide_lo <= t <= wide_hi, (name, t, wide_lo, wide_hi)
     print("\n".join(f"{n}: truth {t:,.0f}, 90% {lo:,.0f}-{hi:,.0f}" for n, t, lo, hi in checks))
-    assert covered >= 7, checks
+    assert covered >= 9, checks
 
 
 def test_posterior_narrower_than_prior_where_data_inform(fit):
+    """Against the unfiltered prior draws (the truth was filtered for plausibility, the
+    prior group is not): only headlines whose prior is not made wide by implausible draws."""
     _, post, prior, _ = fit
-    for name in ("famine 1930-34", "executions", "total war losses", "population 1 Jan 1946"):
+    for name in ("famine 1930-34", "executions", "total war losses"):
         f = HEADLINE[name]
         assert np.std(f(post).values) < 0.5 * np.std(f(prior).values), name
