@@ -280,6 +280,7 @@ def war_balance(p: dict, inputs: account.Inputs, window: Window, out: dict) -> n
     the births that did not happen, as their survivors (ADH's 12.5 M is of this kind).
     A balance counts people missing at its end, not deaths: an excess death of a person
     who would have died before the end anyway is not in it."""
+    assert window.war_birth_years is not None
     lo, hi = window.war_birth_years
     share = window.war_first_year_share
     S, S_birth = baseline.survival(p, window, inputs)
@@ -332,10 +333,10 @@ def war_losses(ds: xr.Dataset, window: Window) -> tuple[list[str], list[np.ndarr
         lo, hi = window.war_birth_years
         items.append(f"birth deficit {lo}-{hi} against the baseline trend (not in the total)")
         values.append(trend)
-    if "war_balance" in ds:
-        lo, hi = window.war_birth_years
+    if "war_balance" in ds and window.war_birth_years is not None:
+        end = window.war_birth_years[1] + 1
         for part in BALANCE_PARTS:
-            items.append(f"population balance 1 Jan {hi + 1} (not in the total): {part}")
+            items.append(f"population balance 1 Jan {end} (not in the total): {part}")
             values.append(ds["war_balance"].sel(balance_part=part).values)
     return items, values
 
@@ -590,12 +591,12 @@ def _estimand_for(ds: xr.Dataset, window: Window, estimand: str, period):
             return None, None
         bal = ds["war_balance"]
         if estimand == "balance_losses":
-            v, what = bal.sel(balance_part="total"), "all missing (deaths and births)"
+            missing, what = bal.sel(balance_part="total"), "all missing (deaths and births)"
         else:
             parts = ["born before the war", "war-born excess deaths"]
-            v, what = bal.sel(balance_part=parts).sum("balance_part"), "excess deaths"
+            missing, what = bal.sel(balance_part=parts).sum("balance_part"), "excess deaths"
         label = f"population balance on 1 Jan {w[1] + 1}: {what}, {lo}-{hi}"
-        return v.values.reshape(-1), label
+        return missing.values.reshape(-1), label
     if estimand == "custodial":
         names = [c.name for c in window.causes if c.has("regime") and c.has("custodial")]
         total = ds["excess_deaths"].sel(cause=names, year=years).sum(("cause", "year"))
