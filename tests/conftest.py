@@ -162,3 +162,24 @@ def run_in(venv: Path, *args: str, cwd: Path):
         capture_output=True,
         text=True,
     )
+
+
+def assert_scan_matches_numpy(model, window, inputs) -> None:
+    """The model's graph (a ``pytensor.scan``) and the numpy loop the estimands use give the
+    same population, births, excess deaths and lost births at the model's initial point."""
+    import numpy as np
+
+    import stalin_mortality as sm
+    from stalin_mortality.model.components import account_parameters
+
+    names = account_parameters(window)
+    flows = ["population_total", "births", "excess_deaths", "lost_births"]
+    outputs = [model[n] for n in names] + [model[n] for n in flows]
+    fn = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
+    values = fn(model.initial_point())
+    p = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=False)}
+    out = sm.simulate(p, inputs, window)
+    np.testing.assert_allclose(out["population"].sum((-2, -1))[0], values[-4], rtol=1e-10)
+    np.testing.assert_allclose(out["births"][0], values[-3], rtol=1e-10)
+    np.testing.assert_allclose(out["excess"][0], values[-2], rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose((out["baseline_births"] - out["births"])[0], values[-1], atol=1e-3)

@@ -350,11 +350,7 @@ def war_deficit_label(window: Window) -> str:
 
 
 def war_birth_deficit(
-    ds: xr.Dataset,
-    window: Window,
-    lo: int | None = None,
-    hi: int | None = None,
-    against="prewar",
+    ds: xr.Dataset, window: Window, lo: int | None = None, hi: int | None = None, against="prewar"
 ) -> xr.DataArray:
     """Births the war's years lacked (``[fertility] war_years``, within ``lo``-``hi``; the
     war's first year counted by ``war_first_year_share``).

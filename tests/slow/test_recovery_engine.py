@@ -11,9 +11,8 @@ against the truth.
 import numpy as np
 import pytest
 
-import stalin_mortality as sm
 from stalin_mortality.inference import SamplerConfig
-from stalin_mortality.simulation import draw_truth, simulate_inputs, truth_params
+from tests.slow.recovery import recover
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +27,7 @@ HEADLINE = {
 }
 
 
-def _plausible(window):
+def _plausible(window, inputs):
     """Prior draws whose crisis is of the order the censuses allow (the truth must leave a
     population to observe)."""
 
@@ -41,28 +40,8 @@ def _plausible(window):
 
 @pytest.fixture(scope="module")
 def fits():
-    observations = sm.load_observations()
-    window = sm.load_window("1927_1939")
-    scenario = sm.load_scenario("default")
-    inputs = sm.make_inputs(observations, window)
-    results = []
-    for seed in SEEDS:
-        model = sm.build_model(observations, window, scenario, inputs=inputs)
-        truth = draw_truth(model, seed, accept=_plausible(window))
-        sim = simulate_inputs(truth, inputs, window, np.random.default_rng(seed))
-        truth_ds = sm.estimands.compute_from_params(truth_params(truth, window), inputs, window)
-        model = sm.build_model(observations, window, scenario, inputs=sim)
-        tree = sm.fit(
-            model,
-            SamplerConfig(prior_draws=1000),
-            seed=seed,
-            prior_var_names=[v.name for v in model.free_RVs],
-        )
-        diag = sm.diagnose(tree, var_names=[v.name for v in model.free_RVs])
-        post = sm.compute_estimands(tree, sim, window)
-        prior = sm.compute_estimands(tree, sim, window, group="prior")
-        results.append((truth_ds, post, prior, diag))
-    return results
+    config = SamplerConfig(prior_draws=1000)
+    return [recover("1927_1939", seed, _plausible, config) for seed in SEEDS]
 
 
 def test_the_fits_converge(fits):

@@ -13,11 +13,11 @@ its intervals are checked against the truth.
 import numpy as np
 import pytest
 
-import stalin_mortality as sm
 from stalin_mortality.inference import SamplerConfig
 from stalin_mortality.model import account
 from stalin_mortality.model.components import fertility
-from stalin_mortality.simulation import draw_truth, simulate_inputs, truth_params
+from stalin_mortality.simulation import truth_params
+from tests.slow.recovery import recover
 
 pytestmark = pytest.mark.slow
 
@@ -69,25 +69,8 @@ def _plausible(window, inputs):
 
 @pytest.fixture(scope="module")
 def fit():
-    observations = sm.load_observations()
-    window = sm.load_window("1927_1959")
-    scenario = sm.load_scenario("default")
-    inputs = sm.make_inputs(observations, window)
-    model = sm.build_model(observations, window, scenario, inputs=inputs)
-    truth = draw_truth(model, SEED, accept=_plausible(window, inputs), attempts=200)
-    sim = simulate_inputs(truth, inputs, window, np.random.default_rng(SEED))
-    truth_ds = sm.estimands.compute_from_params(truth_params(truth, window), inputs, window)
-    model = sm.build_model(observations, window, scenario, inputs=sim)
-    tree = sm.fit(
-        model,
-        SamplerConfig(backend="numba", prior_draws=1000),
-        seed=SEED,
-        prior_var_names=[v.name for v in model.free_RVs],
-    )
-    diag = sm.diagnose(tree, var_names=[v.name for v in model.free_RVs])
-    post = sm.compute_estimands(tree, sim, window)
-    prior = sm.compute_estimands(tree, sim, window, group="prior")
-    return truth_ds, post, prior, diag
+    config = SamplerConfig(backend="numba", prior_draws=1000)
+    return recover("1927_1959", SEED, _plausible, config, attempts=200)
 
 
 def test_the_fit_converges(fit):

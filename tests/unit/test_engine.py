@@ -12,7 +12,7 @@ from stalin_mortality.data import load_tables
 from stalin_mortality.exceptions import ScenarioError
 from stalin_mortality.model import account
 from stalin_mortality.model.components import account_parameters
-from tests.conftest import assert_account_identity
+from tests.conftest import assert_account_identity, assert_scan_matches_numpy
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +58,7 @@ def test_account_parameters_are_the_draws(window):
 
 def test_model_scan_matches_numpy_path(model, window, inputs):
     """The model's graph (a pytensor.scan) and the numpy loop used for estimands agree."""
-    names = account_parameters(window)
-    outputs = [model[n] for n in names] + [
-        model["population_total"],
-        model["births"],
-        model["excess_deaths"],
-        model["lost_births"],
-    ]
-    fn = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
-    values = fn(model.initial_point())
-    p = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=False)}
-    out = sm.simulate(p, inputs, window)
-    np.testing.assert_allclose(out["population"].sum((-2, -1))[0], values[-4], rtol=1e-10)
-    np.testing.assert_allclose(out["births"][0], values[-3], rtol=1e-10)
-    np.testing.assert_allclose(out["excess"][0], values[-2], rtol=1e-9, atol=1e-3)
-    np.testing.assert_allclose((out["baseline_births"] - out["births"])[0], values[-1], atol=1e-3)
+    assert_scan_matches_numpy(model, window, inputs)
     assert np.isfinite(model.compile_logp()(model.initial_point()))
 
 

@@ -10,7 +10,7 @@ from stalin_mortality.data import load_tables
 from stalin_mortality.exceptions import WindowError
 from stalin_mortality.model.components import account_parameters, baseline, flows, prior_specs
 from stalin_mortality.window import window_from_text
-from tests.conftest import assert_account_identity
+from tests.conftest import assert_account_identity, assert_scan_matches_numpy
 
 
 def _prior_draws(window, n=4, seed=1):
@@ -482,20 +482,7 @@ def test_simulated_data_include_the_reconstruction(era, era_inputs):
 def test_model_scan_matches_numpy_path_over_the_whole_era(era, era_inputs):
     """The model's graph (a pytensor.scan, both 1958 anchors, the 1946 step, the war) and
     the numpy loop the estimands use agree over all 32 years (about 45 s)."""
-    from stalin_mortality.model.components import account_parameters
-
-    obs = sm.load_observations()
-    model = sm.build_model(obs, era, sm.load_scenario("default"), inputs=era_inputs)
-    names = account_parameters(era)
-    outputs = [model[n] for n in names] + [
-        model["population_total"],
-        model["births"],
-        model["excess_deaths"],
-    ]
-    fn = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
-    values = fn(model.initial_point())
-    p = {n: np.asarray(v)[None] for n, v in zip(names, values, strict=False)}
-    out = sm.simulate(p, era_inputs, era)
-    np.testing.assert_allclose(out["population"].sum((-2, -1))[0], values[-3], rtol=1e-10)
-    np.testing.assert_allclose(out["births"][0], values[-2], rtol=1e-10)
-    np.testing.assert_allclose(out["excess"][0], values[-1], rtol=1e-9, atol=1e-3)
+    model = sm.build_model(
+        sm.load_observations(), era, sm.load_scenario("default"), inputs=era_inputs
+    )
+    assert_scan_matches_numpy(model, era, era_inputs)
