@@ -303,9 +303,14 @@ def war_balance(p: dict, inputs: account.Inputs, window: Window, out: dict) -> n
         i = window.index(t)
         f = share if t == lo else 1.0
         cf = step(cf, i, (1.0 - f) * tfr[..., i] + f * ref).flows.end
-        # births are linear in TFR on given women: the TFR that gives the actual births
-        unit = step(same, i, np.ones_like(ref)).flows.births
-        same = step(same, i, out["births"][..., i] / unit).flows.end
+        # births, and so the infants alive at the year's end, are linear in TFR on given
+        # women (migration moves the survivors, not the infants): one step at TFR 1, its
+        # infants rescaled to the actual births
+        unit = step(same, i, np.ones_like(ref)).flows
+        scale = out["births"][..., i] / unit.births
+        same = np.concatenate(
+            [unit.end[..., :1] * scale[..., None, None], unit.end[..., 1:]], axis=-1
+        )
     actual = out["population"][..., window.index(hi) + 1, :, :]
     n = hi - lo + 1  # cohorts born in the war's years are aged 0..n-1 at its end
     born_before = (cf[..., n:] - actual[..., n:]).sum(axis=(-2, -1))
