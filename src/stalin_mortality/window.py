@@ -190,8 +190,8 @@ class DeviationSpec(_Years):
 @dataclass(frozen=True)
 class FlowSpec(_Years):
     """A migration flow: ``emigration`` removes its total evenly over its years, from every
-    age and sex in proportion to population; ``inflow`` (an annexed territory's people) adds
-    it the same way."""
+    age and sex in proportion to the year's survivors; ``inflow`` (an annexed territory's
+    people) adds it the same way."""
 
     name: str
     years: tuple[int, int]
@@ -302,6 +302,11 @@ class Window:
     #: slope_anchor``): that segment's yearly change is not free but runs from the slope of
     #: its first year to ``mortality_slope_<year>``, a prior of its own.
     mortality_slope_anchor: int | None = None
+    #: A year inside the anchored level segment where its path may bend (``[baseline]
+    #: level_bend``): the level runs straight from the segment's first year to
+    #: ``mortality_level_bend_<year>`` of the way to the anchor in that year, then straight on
+    #: to the anchor (``None``: one straight line).
+    mortality_level_bend: int | None = None
     #: The share of the war's first year that the war's birth deficit counts (``[fertility]
     #: war_first_year_share``: 0.53, from 22 June 1941).
     war_first_year_share: float = 1.0
@@ -702,6 +707,13 @@ class _Parser:
                 f"slope_anchor {slope_anchor} must follow the last slope break and lie in the "
                 f"window (slope_breaks {list(slope_breaks)}, last year {last})",
             )
+        bend = self.get(baseline, "level_bend", "[baseline]", int, None)
+        if bend is not None and (anchor is None or not breaks[-1] < bend < anchor):
+            self.fail(
+                "[baseline]",
+                f"level_bend {bend} needs a level_anchor and must lie strictly between the last "
+                f"trend break and it (trend_breaks {list(breaks)}, level_anchor {anchor})",
+            )
         war_share = self.get(fertility, "war_first_year_share", "[fertility]", float, 1.0)
         if not 0.0 < war_share <= 1.0:
             self.fail("[fertility]", f"'war_first_year_share' must be in (0, 1], got {war_share}")
@@ -764,6 +776,7 @@ class _Parser:
             mortality_level_breaks=level_breaks,
             mortality_level_anchor=anchor,
             mortality_slope_anchor=slope_anchor,
+            mortality_level_bend=bend,
             war_first_year_share=war_share,
             war_birth_years=war_years,
             ladder_birth_years=birth_years,

@@ -46,12 +46,14 @@ def test_window_loads_with_the_whole_era(era):
 
 def test_baseline_level_steps_at_1946_and_ends_at_its_anchor(era):
     """Slope -0.01 to 1945; 1946 steps by -0.2 below the trend's 0.1 - 0.19 = -0.09 (both
-    sexes); from there a straight line to each sex's 1958 anchor (-0.7 men, -0.8 women)."""
+    sexes); from there, at the bend's straight-line share (4/12 by 1950), a straight line to
+    each sex's 1958 anchor (-0.7 men, -0.8 women)."""
     assert era.mortality_level_breaks == (1946,) and era.mortality_level_anchor == 1958
     specs = {s.name: s for s in baseline.priors(era)}
     assert specs["mortality_level_1958"].dim == "sex" and "mortality_trend_1946" not in specs
     p = {"mortality_level": np.array([0.1, 0.1]), "mortality_trend": np.array([-0.01, -0.01])}
     p["mortality_level_step_1946"] = np.array([-0.2, 0.0])
+    p["mortality_level_bend_1950"] = np.array([4 / 12, 4 / 12])
     p["mortality_level_1958"] = np.array([[-0.7, -0.8], [-0.7, -0.8]])
     alpha = baseline.level(p, era)
     assert alpha.shape == (2, len(era.years), 2)
@@ -68,17 +70,47 @@ def test_baseline_level_steps_at_1946_and_ends_at_its_anchor(era):
     np.testing.assert_allclose(alpha[0, era.index(1946)] - alpha[1, era.index(1946)], -0.2)
 
 
+def test_post_war_level_bends_at_1950_between_its_anchors(era):
+    """The share of the 1946-58 fall achieved by 1950: straight from 1946 to that share in
+    1950, straight on to the 1958 anchor; the bend's prior has its mode at the straight
+    line's share, 4/12."""
+    assert era.mortality_level_bend == 1950
+    spec = {s.name: s for s in baseline.priors(era)}["mortality_level_bend_1950"]
+    a, b = spec.parameters["alpha"], spec.parameters["beta"]
+    assert spec.distribution == "Beta" and (a - 1) / (a + b - 2) == pytest.approx(4 / 12)
+    assert spec.support == "probability"
+    p = {"mortality_level": np.zeros(3), "mortality_trend": np.zeros(3)}
+    p["mortality_level_step_1946"] = np.full(3, 0.3)
+    p["mortality_level_1958"] = np.array([[-0.9, -1.1]] * 3)
+    p["mortality_level_bend_1950"] = np.array([0.0, 0.75, 1.0])
+    alpha = baseline.level(p, era)
+    for k, share in enumerate([0.0, 0.75, 1.0]):
+        for sex, end in enumerate([-0.9, -1.1]):
+            a = alpha[k, :, sex]
+            fall = end - 0.3
+            assert a[era.index(1945)] == pytest.approx(0.0)
+            assert a[era.index(1946)] == pytest.approx(0.3)
+            assert a[era.index(1948)] == pytest.approx(0.3 + share * fall / 2)
+            assert a[era.index(1950)] == pytest.approx(0.3 + share * fall)
+            assert a[era.index(1954)] == pytest.approx(0.3 + (share + (1 - share) / 2) * fall)
+            assert a[era.index(1958)] == pytest.approx(end)
+    # share 1: the whole fall by 1950, flat after it; share 0: flat to 1950
+    np.testing.assert_allclose(alpha[2, era.index(1950) :, 0], -0.9)
+    np.testing.assert_allclose(alpha[0, era.index(1946) : era.index(1950) + 1, 1], 0.3)
+
+
 def test_inflow_is_negative_emigration(era):
     p = {"emigration_1930_33": np.array([4e5]), "annexation_1939_40": np.array([2e7])}
     p["emigration_1945_46"] = np.array([6e5])
     p["annexation_1944_45"] = np.array([8e5])
+    p["polish_exchange_1945_46"] = np.array([7e5])
     net = flows.net_emigration(p, era, np)[0]
     assert net[era.index(1930)] == pytest.approx(1e5)
     assert net[era.index(1939)] == pytest.approx(-1e7)
     assert net[era.index(1940)] == pytest.approx(-1e7)
     assert net[era.index(1944)] == pytest.approx(-4e5)
-    assert net[era.index(1945)] == pytest.approx(-4e5 + 3e5)
-    assert net[era.index(1946)] == pytest.approx(3e5)
+    assert net[era.index(1945)] == pytest.approx(-4e5 + 3e5 + 3.5e5)
+    assert net[era.index(1946)] == pytest.approx(3e5 + 3.5e5)
     assert net[era.index(1950)] == 0.0
 
 
@@ -192,6 +224,8 @@ FD = "fertility deviation 2.*"
         ("level_breaks = [1946]", "level_breaks = [1920]", "must lie in 1928-1958"),
         ("level_anchor = 1958", "level_anchor = 1940", "must follow the last trend break"),
         ("slope_anchor = 1958", "slope_anchor = 1970", "must follow the last slope break"),
+        ("level_bend = 1950", "level_bend = 1946", "must lie strictly between"),
+        ("level_bend = 1950", "level_bend = 1958", "must lie strictly between"),
         ("war_first_year_share = 0.53", "war_first_year_share = 1.53", r"in \(0, 1\]"),
         # an observation error without a source must say it is an assumption
         (
@@ -407,7 +441,7 @@ def _without_crises(p, keep=()):
             q[c.prior_name] = np.zeros_like(p[c.prior_name])
     for name in ("fertility_deviation", "fertility_war", "tfr_trend"):
         q[name] = np.zeros_like(p[name])
-    for name in ("annexation_1944_45", "emigration_1945_46"):
+    for name in ("annexation_1944_45", "emigration_1945_46", "polish_exchange_1945_46"):
         q[name] = np.zeros_like(p[name])
     return q
 
@@ -486,3 +520,16 @@ def test_model_scan_matches_numpy_path_over_the_whole_era(era, era_inputs):
         sm.load_observations(), era, sm.load_scenario("default"), inputs=era_inputs
     )
     assert_scan_matches_numpy(model, era, era_inputs)
+
+
+def test_polish_exchange_is_the_net_of_the_two_transfers(era):
+    """polish_exchange_1945_46's median is the Poles and Jews who left less the Ukrainians
+    and Belarusians who came (territorial_changes.csv); the annexation's 20.27 M is a
+    1 January 1939 count, before the exchange."""
+    tc = load_tables()["territorial_changes.csv"].set_index("change")
+    out = tc.loc["transfer_out_poles_jews_1945_46", "population"]
+    into = tc.loc["transfer_in_ukrainians_belarusians_1944_46", "population"]
+    flow = {f.name: f for f in era.flows}["polish_exchange_1945_46"]
+    assert flow.kind == "emigration" and flow.years == (1945, 1946)
+    assert np.exp(flow.prior.parameters["mu"]) == pytest.approx(out - into, rel=1e-4)
+    assert "1 Jan 1939" in tc.loc["annexations_1939_40", "what"]

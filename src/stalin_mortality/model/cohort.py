@@ -139,7 +139,7 @@ class YearFlows:
     hazard_infant_deaths: Any  # [..., sex]
     cause_deaths: Any  # [..., cause, sex, age] (only with ``detail``)
     cause_total: Any  # [...] deaths of the count and proportional causes together
-    migration: Any  # [..., sex, age], net, by age at the start of the year
+    migration: Any  # [..., sex, age], net, by age at the start of the year (from its survivors)
 
 
 def project_year(
@@ -154,7 +154,7 @@ def project_year(
     counts=None,
     patterns=None,
     proportional=None,
-    migration=None,
+    emigration=None,
     detail=False,
 ) -> YearFlows:
     """Project one year (see the module docstring).
@@ -174,11 +174,13 @@ def project_year(
         distributed in proportion to ``P * pattern``.
     proportional : [..., cause] deaths of more causes, each distributed in proportion to the
         baseline deaths of the year.
-    migration : [..., sex, age] net migrants by age at the start of the year.
+    emigration : [...] net emigrants of the year (inflows negative), taken from the year's
+        survivors in proportion to their number at every age and sex (they live the year in
+        the account and leave at its end, so no age can be emptied below zero).
     detail : also return deaths by cause, sex and age (``cause_deaths``: the count causes
         followed by the proportional ones); the model needs only their total.
     """
-    xp = _xp(P, S, tfr, hazard_survival, counts, migration)
+    xp = _xp(P, S, tfr, hazard_survival, counts, emigration)
     tfr, male_share, counts, proportional = (
         np.asarray(x, dtype=float) if isinstance(x, int | float | list) else x
         for x in (tfr, male_share, counts, proportional)
@@ -216,7 +218,10 @@ def project_year(
             cause_deaths = (
                 extra if cause_deaths is None else xp.concatenate([cause_deaths, extra], axis=-3)
             )
-    if migration is not None:
+    migration = None
+    if emigration is not None:
+        total = survivors.sum(axis=-1).sum(axis=-1)[..., None, None]
+        migration = -emigration[..., None, None] * survivors / total
         survivors = survivors + migration
 
     # Births: exposure of women at age a is the mean of the start and end populations; the
@@ -321,13 +326,9 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
     ``tfr`` and ``tfr_base`` the year's actual and baseline TFR; ``intensities[..., h]`` of
     the hazard causes (or ``None``); ``counts[..., c]`` deaths of the count causes, the
     patterned ones first (or ``None``); ``emigration[...]`` net emigrants of the year,
-    taken from every age in proportion to population (or ``None``); ``c`` the
+    taken from the year's survivors in proportion at every age (or ``None``); ``c`` the
     :class:`StepConstants`.
     """
-    migration = None
-    if emigration is not None:
-        total = P.sum(axis=-1).sum(axis=-1)[..., None, None]
-        migration = -emigration[..., None, None] * P / total
     hs = hsb = None
     n_hazard = 0
     if c.hazard_weights is not None:
@@ -346,7 +347,7 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
         counts=None if counts is None or n_pat == 0 else counts[..., :n_pat],
         patterns=c.patterns,
         proportional=None if counts is None or c.n_proportional == 0 else counts[..., n_pat:],
-        migration=migration,
+        emigration=emigration,
         detail=detail,
     )
     women = 0.5 * (P[..., 1, 1:] + f.end[..., 1, 1:])

@@ -13,7 +13,11 @@ not continue the pre-war level: ADH's crude death rate fell from 21.7 in 1940 to
 level runs straight from its first year's (step included) to ``mortality_level_<y>`` in
 year ``y`` (the 1958-59 table anchors the post-war years' end, whatever the step); with
 ``[baseline] slope_anchor = y`` the Brass slope likewise runs from its last break's to
-``mortality_slope_<y>`` (the same table's beta).  The
+``mortality_slope_<y>`` (the same table's beta).  With ``[baseline] level_bend = k`` the
+anchored level segment bends at ``k``: by then the level has gone ``mortality_level_bend_<k>``
+of the way from the segment's first year's level to the anchor's, and it runs straight on
+from there (a share of 4/12 from 1946 to 1958 at 1950 is one straight line; the timing of the
+post-war fall between its two anchors is otherwise unobserved).  The
 standard is the window's official life table (1926-27 for the 1927-1939 window).
 ``alpha = 0`` reproduces the table: a baseline crude death rate of 21.2 per 1000 on the 1927
 population, near TsSU's registered 20.3 (TsSU 1929); 0.14 gives 25.4, the reconstruction of
@@ -104,6 +108,25 @@ def priors(window: Window) -> list[PriorSpec]:
             "logit",
             basis="assumption",
         )
+        + [
+            PriorSpec(
+                bend_name(k),
+                "Beta",
+                {"alpha": 2.0, "beta": 3.0},
+                f"Share of the anchored segment's change of the Brass level achieved by {k} "
+                "(both sexes). Beta(2, 3): its mode, 1/3, is the straight line from 1946 to "
+                "1958 at 1950 (the path before the bend), its mean 0.4, 90% within 0.10-0.75; "
+                "it keeps away from the ends (no fall after the bend, or none before it), "
+                "which the official post-war death rates contradict (a secondary quote, not "
+                "observed: docs/windows.md). A uniform share (mean 0.5) pulled the 1950 death "
+                "rate below the official rate, a lower bound.",
+                support="probability",
+                units="share",
+                component=NAME,
+                basis="assumption",
+            )
+            for k in ([] if window.mortality_level_bend is None else [window.mortality_level_bend])
+        ]
         + _per_year(
             slope_trend_name,
             free_slope_breaks(window),
@@ -157,6 +180,26 @@ def anchor_name(year: int) -> str:
     return f"mortality_level_{year}"
 
 
+def bend_name(year: int) -> str:
+    """The parameter of the anchored level segment's bend at ``year``."""
+    return f"mortality_level_bend_{year}"
+
+
+def anchored_path(params: dict, window: Window) -> np.ndarray | object:
+    """How far along the anchored level segment each projection year is (``[..., year]``):
+    0 at the segment's first year, 1 at the anchor, linear between (or between the bend's
+    share and each end), and carried on linearly after the anchor."""
+    b, anchor = window.mortality_trend_breaks[-1], window.mortality_level_anchor
+    t = window.years.astype(float)
+    k = window.mortality_level_bend
+    if k is None:
+        return np.maximum(t - b, 0.0) / float(anchor - b)
+    share = params[bend_name(k)][..., None]
+    before = np.clip(t - b, 0.0, k - b) / float(k - b)  # 0 .. 1 over b .. k
+    after = np.maximum(t - k, 0.0) / float(anchor - k)  # 0 .. 1 over k .. anchor
+    return share * before + (1.0 - share) * after
+
+
 def level_step_name(year: int) -> str:
     """The parameter of the level's step at ``year``."""
     return f"mortality_level_step_{year}"
@@ -195,7 +238,7 @@ def level(params: dict, window: Window):
     segs = segments(window)
     anchor = window.mortality_level_anchor
     if anchor is not None:
-        *segs, (_, last_elapsed) = segs
+        segs = segs[:-1]
     for name, elapsed in segs:
         alpha = alpha + params[name][..., None] * elapsed
     for b in window.mortality_level_breaks:
@@ -207,8 +250,8 @@ def level(params: dict, window: Window):
         # for both sexes, to each sex's anchor
         b = window.mortality_trend_breaks[-1]
         start = alpha[..., window.index(b), :]  # [..., 1]
-        slope = (params[anchor_name(anchor)] - start) / float(anchor - b)  # [..., sex]
-        alpha = alpha + slope[..., None, :] * last_elapsed[:, None]
+        change = params[anchor_name(anchor)] - start  # [..., sex]
+        alpha = alpha + change[..., None, :] * anchored_path(params, window)[..., None]
     return alpha
 
 
