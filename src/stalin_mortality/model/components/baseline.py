@@ -185,11 +185,13 @@ def bend_name(year: int) -> str:
     return f"mortality_level_bend_{year}"
 
 
-def anchored_path(params: dict, window: Window) -> np.ndarray | object:
-    """How far along the anchored level segment each projection year is (``[..., year]``):
-    0 at the segment's first year, 1 at the anchor, linear between (or between the bend's
-    share and each end), and carried on linearly after the anchor."""
+def anchored_path(params: dict, window: Window):
+    """How far along the anchored level segment each projection year is (``[..., year]``,
+    numpy or PyTensor as ``params``): 0 at the segment's first year, 1 at the anchor, linear
+    between (or between the bend's share and each end), and carried on linearly after the
+    anchor."""
     b, anchor = window.mortality_trend_breaks[-1], window.mortality_level_anchor
+    assert anchor is not None  # only an anchored segment has a path
     t = window.years.astype(float)
     k = window.mortality_level_bend
     if k is None:
