@@ -139,7 +139,7 @@ class YearFlows:
     hazard_infant_deaths: Any  # [..., sex]
     cause_deaths: Any  # [..., cause, sex, age] (only with ``detail``)
     cause_total: Any  # [...] deaths of the count and proportional causes together
-    migration: Any  # [..., sex, age], net, by age at the start of the year (from its survivors)
+    migration: Any  # [..., sex, age], net, by age at the year's start, from its survivors
 
 
 def project_year(

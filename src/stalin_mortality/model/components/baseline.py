@@ -114,12 +114,12 @@ def priors(window: Window) -> list[PriorSpec]:
                 "Beta",
                 {"alpha": 2.0, "beta": 3.0},
                 f"Share of the anchored segment's change of the Brass level achieved by {k} "
-                "(both sexes). Beta(2, 3): its mode, 1/3, is the straight line from 1946 to "
-                "1958 at 1950 (the path before the bend), its mean 0.4, 90% within 0.10-0.75; "
-                "it keeps away from the ends (no fall after the bend, or none before it), "
-                "which the official post-war death rates contradict (a secondary quote, not "
-                "observed: docs/windows.md). A uniform share (mean 0.5) pulled the 1950 death "
-                "rate below the official rate, a lower bound.",
+                "(both sexes). Beta(2, 3): mean 0.4, mode 1/3, 90% within 0.10-0.75, away "
+                "from the ends (no change after the bend, or none before it). In the 1927-1959 "
+                "window the mode is the straight line from 1946 to 1958 at 1950, and the ends "
+                "are what the official post-war death rates contradict (a secondary quote, "
+                "not observed); a uniform share pulled the 1950 death rate below the official "
+                "rate, a lower bound (docs/windows.md).",
                 support="probability",
                 units="share",
                 component=NAME,
