@@ -288,11 +288,13 @@ def war_balance(p: dict, inputs: account.Inputs, window: Window, out: dict) -> n
     tfr_base = fertility.tfr(p, window, np, crisis=False)
     sr = p["sex_ratio_at_birth"]
     emigration = flows.net_emigration(p, window, np)
-    const = cohort.StepConstants(inputs.schedule, sr / (1.0 + sr), None, None, 0, None)
+    const = cohort.StepConstants(
+        inputs.schedule, sr / (1.0 + sr), None, None, 0, None, flows.age_masks(window)
+    )
     ref = tfr[..., window.index(lo - 1)]
 
     def step(P, i, tfr_i):
-        e = None if emigration is None else emigration[..., i]
+        e = None if emigration is None else emigration[..., i, :]
         return cohort.year_step(
             P, S[..., i, :, :], S_birth[..., i, :], tfr_i, tfr_base[..., i], None, None, e, const
         )

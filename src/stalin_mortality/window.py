@@ -191,12 +191,15 @@ class DeviationSpec(_Years):
 class FlowSpec(_Years):
     """A migration flow: ``emigration`` removes its total evenly over its years, from every
     age and sex in proportion to the year's survivors; ``inflow`` (an annexed territory's
-    people) adds it the same way."""
+    people) adds it the same way.  With ``ages`` (first and last age on 1 January, both
+    sexes) the flow takes from, or adds to, those ages only, still in proportion to the
+    year's survivors there."""
 
     name: str
     years: tuple[int, int]
     prior: PriorDefault
     kind: str = "emigration"
+    ages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -613,12 +616,16 @@ class _Parser:
         for i, f in enumerate(self.get(r, "flows", "window", list, [])):
             entry = f"flow {f.get('name', i + 1)}"
             kind = self.choice(f, "kind", entry, FLOW_KINDS)
+            ages = f.get("ages")
+            if ages is not None:
+                ages = self.years({"ages": ages}, entry, 0, MAX_AGE, key="ages", within="ages")
             flows.append(
                 FlowSpec(
                     self.get(f, "name", entry, str),
                     self.years(f, entry, first, last),
                     self.prior(f, entry),
                     kind,
+                    ages,
                 )
             )
         registration: list[RegistrationSpec] = []

@@ -254,3 +254,49 @@ def test_emigration_never_empties_an_age_below_zero():
     # each age of the survivors loses the same share
     survivors = P * S
     np.testing.assert_allclose(f.migration / survivors, f.migration[0, 0] / survivors[0, 0])
+
+
+def test_a_flow_with_ages_moves_only_those_ages():
+    """Two groups of flows: one from every age, one (the adults' flow) from ages 15-49 of both
+    sexes only; each in proportion to the survivors it may take from."""
+    rng = np.random.default_rng(5)
+    P, S, S_birth, schedule, _, _ = _small_inputs(rng, n_ages=60)
+    n_age = P.shape[-1]
+    masks = np.zeros((2, 2, n_age))
+    masks[0] = 1.0
+    masks[1, :, 15:50] = 1.0
+    everyone, adults = 0.01 * P.sum(), 0.02 * P.sum()
+    f = cohort.project_year(
+        P,
+        S,
+        S_birth,
+        5.0,
+        schedule,
+        0.51,
+        emigration=np.array([everyone, adults]),
+        migration_masks=masks,
+    )
+    survivors = P * S
+    np.testing.assert_allclose(f.migration.sum(), -(everyone + adults), rtol=1e-12)
+    outside = np.ones(n_age, bool)
+    outside[15:50] = False
+    # outside the band: only the every-age flow, the same share of each age's survivors
+    expected_out = -everyone * survivors[:, outside] / survivors.sum()
+    np.testing.assert_allclose(f.migration[:, outside], expected_out, rtol=1e-12)
+    # inside: that share plus the adults' flow in proportion to the band's survivors
+    band = survivors[:, 15:50]
+    expected_in = -everyone * band / survivors.sum() - adults * band / band.sum()
+    np.testing.assert_allclose(f.migration[:, 15:50], expected_in, rtol=1e-12)
+    # one group with a mask of every age is the flow without masks
+    g = cohort.project_year(
+        P,
+        S,
+        S_birth,
+        5.0,
+        schedule,
+        0.51,
+        emigration=np.array([everyone]),
+        migration_masks=masks[:1],
+    )
+    h = cohort.project_year(P, S, S_birth, 5.0, schedule, 0.51, emigration=np.array(everyone))
+    np.testing.assert_allclose(g.end, h.end, rtol=1e-13)

@@ -104,7 +104,11 @@ def test_inflow_is_negative_emigration(era):
     p["emigration_1945_46"] = np.array([6e5])
     p["annexation_1944_45"] = np.array([8e5])
     p["polish_exchange_1945_46"] = np.array([7e5])
-    net = flows.net_emigration(p, era, np)[0]
+    by_group = flows.net_emigration(p, era, np)[0]  # [year, age group]
+    assert flows.age_groups(era) == [None, (15, 49)]
+    # the non-returnees leave from ages 15-49 only, every other flow from every age
+    np.testing.assert_allclose(by_group[:, 1], np.where(np.isin(era.years, [1945, 1946]), 3e5, 0))
+    net = by_group.sum(axis=-1)
     assert net[era.index(1930)] == pytest.approx(1e5)
     assert net[era.index(1939)] == pytest.approx(-1e7)
     assert net[era.index(1940)] == pytest.approx(-1e7)

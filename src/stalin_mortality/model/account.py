@@ -436,7 +436,13 @@ def simulate(
         )
 
     const = cohort.StepConstants(
-        inputs.schedule, sr / (1.0 + sr), weights, pattern, n_prop, n_hazard or None
+        inputs.schedule,
+        sr / (1.0 + sr),
+        weights,
+        pattern,
+        n_prop,
+        n_hazard or None,
+        flows.age_masks(window),
     )
     P = P0
     populations, steps = [P0], []
@@ -449,7 +455,7 @@ def simulate(
             tfr_base[..., i],
             None if hazards is None else hazards[..., i, :],
             None if counts is None else counts[..., i, :],
-            None if emigration is None else emigration[..., i],
+            None if emigration is None else emigration[..., i, :],
             const,
             detail=detail,
         )
@@ -508,6 +514,8 @@ def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, em
     n_hazard = len(window.hazard_causes)
     schedule = pt.as_tensor(inputs.schedule)
     pattern_t = None if pattern is None else pt.as_tensor(pattern)
+    masks = flows.age_masks(window)
+    masks_t = None if masks is None else pt.as_tensor(masks)
     extra = [] if weights is None else [pt.as_tensor(weights)]
     optional = {"hazards": hazards, "counts": counts, "emigration": emigration}
     present = [k for k, v in optional.items() if v is not None]
@@ -522,6 +530,7 @@ def _scan(inputs, window, P0, S, S_birth, tfr, tfr_base, hazards, counts, sr, em
             pattern_t,
             n_prop,
             n_hazard or None,
+            masks_t,
         )
         r = cohort.year_step(
             P,

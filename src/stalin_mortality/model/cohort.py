@@ -155,6 +155,7 @@ def project_year(
     patterns=None,
     proportional=None,
     emigration=None,
+    migration_masks=None,
     detail=False,
 ) -> YearFlows:
     """Project one year (see the module docstring).
@@ -176,7 +177,10 @@ def project_year(
         baseline deaths of the year.
     emigration : [...] net emigrants of the year (inflows negative), taken from the year's
         survivors in proportion to their number at every age and sex (they live the year in
-        the account and leave at its end, so no age can be emptied below zero).
+        the account and leave at its end, so no age can be emptied below zero); with
+        ``migration_masks``, ``[..., group]``: each group's emigrants from its ages only.
+    migration_masks : [group, sex, age] 1 on the ages each group of flows moves, 0 elsewhere
+        (``None``: one group, every age).
     detail : also return deaths by cause, sex and age (``cause_deaths``: the count causes
         followed by the proportional ones); the model needs only their total.
     """
@@ -220,8 +224,13 @@ def project_year(
             )
     migration = None
     if emigration is not None:
-        total = survivors.sum(axis=-1).sum(axis=-1)[..., None, None]
-        migration = -emigration[..., None, None] * survivors / total
+        if migration_masks is None:
+            total = survivors.sum(axis=-1).sum(axis=-1)[..., None, None]
+            migration = -emigration[..., None, None] * survivors / total
+        else:
+            moved = survivors[..., None, :, :] * migration_masks  # [..., group, sex, age]
+            total = moved.sum(axis=-1).sum(axis=-1)  # [..., group]
+            migration = -((emigration / total)[..., None, None] * moved).sum(axis=-3)
         survivors = survivors + migration
 
     # Births: exposure of women at age a is the mean of the start and end populations; the
@@ -306,6 +315,7 @@ class StepConstants:
     patterns: object | None  # [patterned count cause, sex, age]
     n_proportional: int  # count causes distributed in proportion to baseline deaths
     n_hazard: int | None = None  # hazard causes (None: from hazard_weights' static shape)
+    migration_masks: object | None = None  # [flow group, sex, age] (None: every age)
 
 
 @dataclass
@@ -326,7 +336,8 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
     ``tfr`` and ``tfr_base`` the year's actual and baseline TFR; ``intensities[..., h]`` of
     the hazard causes (or ``None``); ``counts[..., c]`` deaths of the count causes, the
     patterned ones first (or ``None``); ``emigration[...]`` net emigrants of the year,
-    taken from the year's survivors in proportion at every age (or ``None``); ``c`` the
+    taken from the year's survivors in proportion at every age (or ``None``; ``[..., group]``
+    with ``c.migration_masks``, each group from its ages); ``c`` the
     :class:`StepConstants`.
     """
     hs = hsb = None
@@ -348,6 +359,7 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
         patterns=c.patterns,
         proportional=None if counts is None or c.n_proportional == 0 else counts[..., n_pat:],
         emigration=emigration,
+        migration_masks=c.migration_masks,
         detail=detail,
     )
     women = 0.5 * (P[..., 1, 1:] + f.end[..., 1, 1:])
