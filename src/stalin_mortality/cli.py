@@ -248,6 +248,8 @@ def _scenarios(args) -> int:
         import textwrap
 
         first = " ".join(sc.description.split()).split(". ")[0].rstrip(".")
+        if sc.windows:
+            first = f"({', '.join(sc.windows)} only) {first}"
         print(f"{name:<24} {textwrap.shorten(first, 76, placeholder=' ...')}")
     return 0
 

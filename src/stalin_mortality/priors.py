@@ -216,7 +216,8 @@ def checked_prior(spec: PriorSpec, raw: dict, where: str, probe: bool = False) -
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            rv = cls.dist(**params)
+            # a vector prior draws one value per element (ZeroSumNormal needs its shape)
+            rv = cls.dist(**params, **({} if spec.size is None else {"shape": (spec.size,)}))
     except (TypeError, ValueError) as err:
         raise ScenarioError(
             f"{where}: prior '{name}': {dist}({params}) is invalid: {err}"

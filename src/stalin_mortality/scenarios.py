@@ -16,6 +16,9 @@ does not know them, e.g. the archives before 1991)::
     [observations]
     exclude = ["archival"]        # or "registration", "reconstruction", or a census: "census_1937"
 
+A scenario about priors only one window declares names it (``windows = ["1927_1959"]``);
+used with another window it is an error, not a silent default.
+
 The model's components declare their default priors by name
 (:class:`~stalin_mortality.priors.PriorSpec`); a scenario overrides them by name and is
 validated against the model it is used with (:meth:`Scenario.resolve`): an unknown name,
@@ -54,6 +57,7 @@ class Scenario:
     path: str | None = None
     text: str = ""
     exclude: tuple[str, ...] = ()  # observation series left out
+    windows: tuple[str, ...] = ()  # the windows it is for (empty: any)
 
     @property
     def hash(self) -> str:
@@ -116,12 +120,15 @@ def scenario_from_text(text: str, name: str, path: str | None = None) -> Scenari
         content = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{where}: not valid TOML: {err}") from None
-    unknown_keys = set(content) - {"description", "priors", "observations"}
+    unknown_keys = set(content) - {"description", "priors", "observations", "windows"}
     if unknown_keys:
         raise ScenarioError(
             f"{where}: unknown top-level key(s) {sorted(unknown_keys)}; a scenario holds "
-            "'description', [priors.NAME] tables and an [observations] table only"
+            "'description', 'windows', [priors.NAME] tables and an [observations] table only"
         )
+    windows = content.get("windows", [])
+    if not isinstance(windows, list) or not all(isinstance(w, str) and w for w in windows):
+        raise ScenarioError(f"{where}: 'windows' must be a list of window names, got {windows!r}")
     obs = content.get("observations", {})
     exclude = obs.get("exclude", []) if isinstance(obs, dict) else None
     if (
@@ -138,5 +145,11 @@ def scenario_from_text(text: str, name: str, path: str | None = None) -> Scenari
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
         raise ScenarioError(f"{where}: 'priors' must be a table of [priors.NAME] tables")
     return Scenario(
-        name, str(content.get("description", "")), overrides, path, text, tuple(exclude)
+        name,
+        str(content.get("description", "")),
+        overrides,
+        path,
+        text,
+        tuple(exclude),
+        tuple(windows),
     )

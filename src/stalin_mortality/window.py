@@ -170,6 +170,10 @@ class CensusSpec:
     #: centred 5-year moving average before projection (digit heaping at ages ending in 0
     #: and 5 is then not carried forward); the count of those ages is kept.  None: as counted.
     smooth_ages: tuple[int, int] | None = None
+    #: The initial census's count of each cohort (above the young ages) is off by a factor
+    #: common to both sexes, the cohorts those of the last observed census's age groups
+    #: (``census_<year>_cohort_error``, zero-sum: the count of those ages is kept).
+    cohort_error: bool = False
 
 
 @dataclass(frozen=True)
@@ -845,7 +849,22 @@ class _Parser:
                 smooth = self.years({"a": smooth}, entry, 2, MAX_AGE - 3, key="a")
                 if role != "initial":
                     self.fail(entry, "only the initial census is smoothed (smooth_ages)")
-            out.append(CensusSpec(year, role, bool(c.get("padding", False)), army, young, smooth))
+            cohort_error = c.get("cohort_error", False)
+            if not isinstance(cohort_error, bool):
+                self.fail(entry, f"'cohort_error' must be true or false, got {cohort_error!r}")
+            if cohort_error and role != "initial":
+                self.fail(entry, "only the initial census has a cohort error (cohort_error)")
+            out.append(
+                CensusSpec(
+                    year,
+                    role,
+                    bool(c.get("padding", False)),
+                    army,
+                    young,
+                    smooth,
+                    cohort_error,
+                )
+            )
         if sum(c.role == "initial" for c in out) != 1:
             self.fail("censuses", "exactly one census must have role 'initial'")
         init = next(c for c in out if c.role == "initial")

@@ -18,7 +18,12 @@ def test_shipped_scenarios_resolve_against_the_window():
     names = list_scenarios()
     assert {"default", "informed_1939", "archival", "registered_baseline"} <= set(names)
     for n in names:
-        assert set(resolve(n)) == set(WINDOW_SPECS)
+        windows = load_scenario(n).windows
+        if not windows:
+            assert set(resolve(n)) == set(WINDOW_SPECS)
+        for w in windows:  # a scenario for one window resolves against it
+            specs = sm.prior_specs(sm.load_window(w))
+            assert set(resolve(n, specs)) == set(specs)
     assert load_scenario("default").hash != load_scenario("registered_baseline").hash
     # the baseline scenarios also serve the shortfall study
     assert set(resolve("registered_baseline", shortfall_specs())) == set(shortfall_specs())
@@ -170,3 +175,20 @@ def test_every_cli_option_has_help():
             if isinstance(action, argparse._HelpAction):
                 continue
             assert action.help, f"{name} {action.option_strings or action.dest}: no help"
+
+
+def test_a_scenario_for_one_window_refuses_another(observations, window):
+    """A scenario about priors only the whole era declares names its window; built with the
+    1927-1939 window it is an error naming both, not a silent default."""
+    from stalin_mortality.model.build import build_model
+
+    sc = load_scenario("military_completeness_fixed")
+    assert sc.windows == ("1927_1959",)
+    with pytest.raises(ScenarioError, match=r"is for window\(s\) 1927_1959, not '1927_1939'"):
+        build_model(observations, window, sc)
+
+
+def test_scenario_windows_must_be_names(tmp_path):
+    p = _write(tmp_path, 'windows = "1927_1959"\n')
+    with pytest.raises(ScenarioError, match="'windows' must be a list of window names"):
+        load_scenario(p)

@@ -28,6 +28,9 @@ def _prior_draws(window, n=4, seed=1):
             x = np.exp(rng.normal(np.asarray(p["mu"]), p["sigma"], size=shape))
         elif s.distribution == "Beta":
             x = rng.beta(p["alpha"], p["beta"], size=shape)
+        elif s.distribution == "ZeroSumNormal":
+            x = rng.normal(0.0, p["sigma"], size=shape)
+            x = x - x.mean(axis=-1, keepdims=True)
         else:  # pragma: no cover - a new distribution in the window
             raise AssertionError(f"{name}: {s.distribution}")
         out[name] = x
@@ -231,6 +234,15 @@ FD = "fertility deviation 2.*"
         ("level_bend = 1950", "level_bend = 1946", "must lie strictly between"),
         ("level_bend = 1950", "level_bend = 1958", "must lie strictly between"),
         ("war_first_year_share = 0.53", "war_first_year_share = 1.53", r"in \(0, 1\]"),
+        # the 1926 census's cohort error and the flows' age bands
+        ("cohort_error = true", 'cohort_error = "yes"', "must be true or false"),
+        (
+            "army_ages = [18, 24]",
+            "army_ages = [18, 24]\ncohort_error = true",
+            "only the initial census has a cohort error",
+        ),
+        ("ages = [15, 49]", "ages = [15, 149]", "outside ages 0-100"),
+        ("ages = [15, 49]", "ages = [49, 15]", "must be \\[first, last\\]"),
         # an observation error without a source must say it is an assumption
         (
             'every archival series shares it."""\nbasis = "assumption"',
@@ -537,3 +549,42 @@ def test_polish_exchange_is_the_net_of_the_two_transfers(era):
     assert flow.kind == "emigration" and flow.years == (1945, 1946)
     assert np.exp(flow.prior.parameters["mu"]) == pytest.approx(out - into, rel=1e-4)
     assert "1 Jan 1939" in tc.loc["annexations_1939_40", "what"]
+
+
+def test_the_1926_cohort_error_follows_the_1959_age_groups(era, era_inputs):
+    """The 1926 census's cohort error: one factor per cohort of the 1959 census's age groups
+    (ages 3+ in 1927), common to both sexes; the young ages keep their count (the undercount
+    is theirs) and so does the total of ages 3+ in every draw."""
+    from stalin_mortality.model.components import initial
+
+    matrix, labels = initial.cohort_groups(era)
+    assert labels[0] == "born 1919-1923" and labels[-1] == "born before 1889"
+    assert len(labels) == 8
+    ages = np.arange(matrix.shape[1])
+    assert matrix[0, 3:8].all() and matrix[0].sum() == 5  # ages 3-7 in 1927: 35-39 in 1959
+    assert matrix[:, :3].sum() == 0 and (matrix.sum(axis=0)[3:] == 1).all()
+    assert ages[matrix[-1] == 1][0] == 38  # 70+ in 1959
+    name = initial.cohort_name(era)
+    p = {
+        "undercount_1926_ages_0_2": np.array([0.06, 0.06]),
+        "undercount_1926_other_ages": np.array([0.005, 0.005]),
+    }
+    rng = np.random.default_rng(3)
+    e = rng.normal(0, 0.05, size=(2, 8))
+    p[name] = np.stack([np.zeros(8), e[1] - e[1].mean()])
+    P = initial.population(p, era, era_inputs.initial)
+    base = P[0]
+    np.testing.assert_allclose(P[1, :, :3], base[:, :3], rtol=1e-13)
+    np.testing.assert_allclose(P[1, :, 3:].sum(), base[:, 3:].sum(), rtol=1e-12)
+    ratio = P[1] / base
+    # one factor per cohort, the same for both sexes and every age of the cohort
+    for g in range(8):
+        r = ratio[:, matrix[g] == 1]
+        np.testing.assert_allclose(r, r[0, 0], rtol=1e-12)
+    # relative factors between cohorts are the errors' exponentials
+    np.testing.assert_allclose(ratio[0, 3] / ratio[0, 8], np.exp(p[name][1, 0] - p[name][1, 1]))
+    # the PyTensor graph gives the same population
+    import pytensor.tensor as pt
+
+    tp = {k: pt.as_tensor(v[1]) for k, v in p.items()}
+    np.testing.assert_allclose(initial.population(tp, era, era_inputs.initial).eval(), P[1])

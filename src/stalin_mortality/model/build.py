@@ -21,7 +21,7 @@ from ..priors import PriorSpec, create_variable
 from ..scenarios import Scenario
 from ..window import N_AGES, Window
 from . import account
-from .components import ACCOUNT, OBSERVATION, prior_specs
+from .components import ACCOUNT, OBSERVATION, initial, prior_specs
 
 
 @dataclass
@@ -60,6 +60,9 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     }
     for c in window.causes:
         out[f"{c.name}_year"] = c.year_list
+    cohorts = initial.cohort_groups(window)
+    if cohorts is not None:
+        out[f"census_{window.initial_census.year}_cohort"] = cohorts[1]
     for d in window.deviations:
         if not d.weights:
             out[f"{d.name}_year"] = d.year_list
@@ -95,6 +98,11 @@ def build_model(
         Use these instead of ``make_inputs(observations, window)`` (e.g. simulated
         observations in the recovery and calibration tests).
     """
+    if scenario.windows and window.name not in scenario.windows:
+        raise ScenarioError(
+            f"{scenario.where}: scenario '{scenario.name}' is for window(s) "
+            f"{', '.join(scenario.windows)}, not '{window.name}'"
+        )
     inputs = inputs or account.make_inputs(observations, window)
     specs = prior_specs(window)
     unknown = [

@@ -4,6 +4,14 @@
 ``undercount_<census>_ages_0_2`` at ages 0-2 and ``undercount_<census>_other_ages`` at 3+
 (ADH 1993 correct the 1926 census by about 1.5 M, about 1 M of it infants and young
 children).  The census's date is taken as 1 January of the first year.
+
+With ``cohort_error = true`` on the initial census, its count of each cohort above the
+young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to both sexes
+(age misreporting and omission that follow a cohort: the cohorts born 1919-23 were short
+in both sexes in the 1939 and 1959 censuses alike); the cohorts are those of the last
+observed census's age groups, so each factor is seen again in every later census; the
+factors sum to zero and the count of those ages is kept, so the total stays with the
+undercount.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import numpy as np
 
 from ...priors import PriorSpec
 from ...window import N_AGES, Window
+from ..cohort import _xp
 
 NAME = "initial"
 AGES = np.arange(N_AGES)
@@ -54,7 +63,64 @@ def priors(window: Window) -> list[PriorSpec]:
             component=NAME,
             basis="assumption",
         ),
+        *_cohort_prior(window),
     ]
+
+
+def _cohort_prior(window: Window) -> list[PriorSpec]:
+    groups = cohort_groups(window)
+    if groups is None:
+        return []
+    c = window.initial_census
+    return [
+        PriorSpec(
+            cohort_name(window),
+            "ZeroSumNormal",
+            {"sigma": 0.05},
+            f"Log error of the {c.year} census's count of each cohort aged "
+            f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups), "
+            "common to both sexes: age misreporting and omission that follow a cohort "
+            "through every later census. sd 0.05, the order of the later censuses' own age "
+            "noise (median 5%); the errors sum to zero and the count of those ages is kept "
+            "(the total is the undercount's). A modelling choice, not a source.",
+            units="log persons",
+            dim=f"census_{c.year}_cohort",
+            size=len(groups[1]),
+            component=NAME,
+            basis="assumption",
+        )
+    ]
+
+
+def cohort_name(window: Window) -> str:
+    return f"census_{window.initial_census.year}_cohort_error"
+
+
+def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
+    """``([group, age] indicator, labels)`` of the initial census's cohorts with an error of
+    their own: the ages above the young ones, grouped by the age group each reaches in the
+    last observed census (labels name the birth years, e.g. ``born 1919-1923``); ``None``
+    without ``cohort_error``."""
+    c = window.initial_census
+    if not c.cohort_error:
+        return None
+    last = max(o.year for o in window.observed_censuses)
+    offset = last - window.first_year
+    edges = np.asarray(window.age_group_edges)
+    ages = AGES[AGES > c.undercount_young_ages]
+    group = np.searchsorted(edges, ages + offset, side="right") - 1
+    out, labels = [], []
+    for g in np.unique(group):
+        members = ages[group == g]
+        row = np.zeros(N_AGES)
+        row[members] = 1.0
+        out.append(row)
+        born_last = window.first_year - 1 - int(members[0])
+        if g == len(edges) - 1:
+            labels.append(f"born before {born_last + 1}")
+        else:
+            labels.append(f"born {window.first_year - 1 - int(members[-1])}-{born_last}")
+    return np.stack(out), labels
 
 
 def population(params: dict, window: Window, census):
@@ -62,4 +128,17 @@ def population(params: dict, window: Window, census):
     young, other = names(window)
     mask = (AGES <= window.initial_census.undercount_young_ages).astype(float)
     rate = params[young][..., None] * mask + params[other][..., None] * (1.0 - mask)
-    return census / (1.0 - rate[..., None, :])
+    P = census / (1.0 - rate[..., None, :])
+    groups = cohort_groups(window)
+    if groups is None:
+        return P
+    matrix = groups[0]
+    xp = _xp(params[cohort_name(window)])
+    factor = xp.exp(xp.dot(params[cohort_name(window)], matrix))  # [..., age], 1 if young
+    factor = factor + (1.0 - matrix.sum(axis=0))  # the young ages keep their count
+    above = P * (1.0 - mask)
+    kept = above.sum(axis=-1).sum(axis=-1) / (above * factor[..., None, :]).sum(axis=-1).sum(
+        axis=-1
+    )
+    scale = mask + (1.0 - mask) * factor * kept[..., None]
+    return P * scale[..., None, :]
