@@ -216,7 +216,7 @@ def checked_prior(spec: PriorSpec, raw: dict, where: str, probe: bool = False) -
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            # a vector prior draws one value per element (ZeroSumNormal needs its shape)
+            # a vector prior draws one value per element
             rv = cls.dist(**params, **({} if spec.size is None else {"shape": (spec.size,)}))
     except (TypeError, ValueError) as err:
         raise ScenarioError(

@@ -172,7 +172,7 @@ class CensusSpec:
     smooth_ages: tuple[int, int] | None = None
     #: The initial census's count of each cohort (above the young ages) is off by a factor
     #: common to both sexes, the cohorts those of the last observed census's age groups
-    #: (``census_<year>_cohort_error``, zero-sum: the count of those ages is kept).
+    #: (``census_<year>_cohort_error``; the count of those ages is kept).
     cohort_error: bool = False
 
 

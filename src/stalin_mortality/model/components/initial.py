@@ -10,8 +10,8 @@ young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to b
 (age misreporting and omission that follow a cohort: the cohorts born 1919-23 were short
 in both sexes in the 1939 and 1959 censuses alike); the cohorts are those of the last
 observed census's age groups, so each factor is seen again in every later census; the
-factors sum to zero and the count of those ages is kept, so the total stays with the
-undercount.
+count of those ages is kept (the factors are rescaled to their population-weighted mean),
+so the total stays with the undercount.
 """
 
 from __future__ import annotations
@@ -75,14 +75,17 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
     return [
         PriorSpec(
             cohort_name(window),
-            "ZeroSumNormal",
-            {"sigma": 0.05},
+            "Normal",
+            {"mu": 0.0, "sigma": 0.05},
             f"Log error of the {c.year} census's count of each cohort aged "
             f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups), "
             "common to both sexes: age misreporting and omission that follow a cohort "
             "through every later census. sd 0.05, the order of the later censuses' own age "
-            "noise (median 5%); the errors sum to zero and the count of those ages is kept "
-            "(the total is the undercount's). A modelling choice, not a source.",
+            "noise (median 5%). The count of those ages is kept (the total is the "
+            "undercount's), so only differences between cohorts act, each against the "
+            "population-weighted mean; not a zero-sum prior, which would make the large "
+            "open group of the oldest cohorts take the opposite of the others' errors. "
+            "A modelling choice, not a source.",
             units="log persons",
             dim=f"census_{c.year}_cohort",
             size=len(groups[1]),
