@@ -550,41 +550,38 @@ def test_polish_exchange_is_the_net_of_the_two_transfers(era):
 
 def test_the_1926_cohort_error_follows_the_1959_age_groups(era, era_inputs):
     """The 1926 census's cohort error: one factor per cohort of the 1959 census's age groups
-    (ages 3+ in 1927), common to both sexes; the young ages keep their count (the undercount
-    is theirs) and so does the total of ages 3+ in every draw."""
+    (ages 3-37 in 1927), common to both sexes; the young ages (their undercount) and the
+    cohorts of the 1959 open group (38+ in 1927) are the reference, and the census's count
+    is kept in every draw, every age rescaled alike."""
+    import pytensor.tensor as pt
+
     from stalin_mortality.model.components import initial
 
     matrix, labels = initial.cohort_groups(era)
-    assert labels[0] == "born 1919-1923" and labels[-1] == "born before 1889"
-    assert len(labels) == 8
-    ages = np.arange(matrix.shape[1])
+    assert labels[0] == "born 1919-1923" and labels[-1] == "born 1889-1893"
+    assert len(labels) == 7
     assert matrix[0, 3:8].all() and matrix[0].sum() == 5  # ages 3-7 in 1927: 35-39 in 1959
-    assert matrix[:, :3].sum() == 0 and (matrix.sum(axis=0)[3:] == 1).all()
-    assert ages[matrix[-1] == 1][0] == 38  # 70+ in 1959
+    assert matrix[-1, 33:38].all()  # 65-69 in 1959
+    assert matrix[:, :3].sum() == 0 and matrix[:, 38:].sum() == 0
+    assert (matrix.sum(axis=0)[3:38] == 1).all()
     name = initial.cohort_name(era)
     p = {
         "undercount_1926_ages_0_2": np.array([0.06, 0.06]),
         "undercount_1926_other_ages": np.array([0.005, 0.005]),
     }
     rng = np.random.default_rng(3)
-    e = rng.normal(0, 0.05, size=(2, 8))
-    p[name] = np.stack([np.zeros(8), e[1] - e[1].mean()])
+    p[name] = np.stack([np.zeros(7), rng.normal(0, 0.05, size=7)])
     P = initial.population(p, era, era_inputs.initial)
     base = P[0]
-    np.testing.assert_allclose(P[1, :, :3], base[:, :3], rtol=1e-13)
-    np.testing.assert_allclose(P[1, :, 3:].sum(), base[:, 3:].sum(), rtol=1e-12)
+    np.testing.assert_allclose(P[1].sum(), base.sum(), rtol=1e-12)
     ratio = P[1] / base
-    # one factor per cohort, the same for both sexes and every age of the cohort
-    for g in range(8):
+    # the reference ages share one factor, each cohort its own, the same for both sexes
+    reference = np.r_[0:3, 38:101]
+    np.testing.assert_allclose(ratio[:, reference], ratio[0, 0], rtol=1e-12)
+    for g in range(7):
         r = ratio[:, matrix[g] == 1]
         np.testing.assert_allclose(r, r[0, 0], rtol=1e-12)
-    # only differences between cohorts act: a common shift of every error changes nothing
-    shifted = dict(p, **{name: p[name] + 0.1})
-    np.testing.assert_allclose(initial.population(shifted, era, era_inputs.initial), P, rtol=1e-12)
-    # relative factors between cohorts are the errors' exponentials
-    np.testing.assert_allclose(ratio[0, 3] / ratio[0, 8], np.exp(p[name][1, 0] - p[name][1, 1]))
+        np.testing.assert_allclose(r[0, 0] / ratio[0, 0], np.exp(p[name][1, g]), rtol=1e-12)
     # the PyTensor graph gives the same population
-    import pytensor.tensor as pt
-
     tp = {k: pt.as_tensor(v[1]) for k, v in p.items()}
     np.testing.assert_allclose(initial.population(tp, era, era_inputs.initial).eval(), P[1])

@@ -9,9 +9,11 @@ With ``cohort_error = true`` on the initial census, its count of each cohort abo
 young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to both sexes
 (age misreporting and omission that follow a cohort: the cohorts born 1919-23 were short
 in both sexes in the 1939 and 1959 censuses alike); the cohorts are those of the last
-observed census's age groups, so each factor is seen again in every later census; the
-count of those ages is kept (the factors are rescaled to their population-weighted mean),
-so the total stays with the undercount.
+observed census's age groups, so each factor is seen again in every later census.  The
+young ages (which have the undercount) and the cohorts of that census's open age group
+(the oldest, whose later counts carry old-age exaggeration: a free factor there turned
+it into famine deaths of the old) are the reference.  The census's count is kept: every
+age is rescaled alike, so the total stays with the undercount.
 """
 
 from __future__ import annotations
@@ -78,14 +80,14 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
             "Normal",
             {"mu": 0.0, "sigma": 0.05},
             f"Log error of the {c.year} census's count of each cohort aged "
-            f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups), "
+            f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups "
+            "short of its open group), "
             "common to both sexes: age misreporting and omission that follow a cohort "
             "through every later census. sd 0.05, the order of the later censuses' own age "
-            "noise (median 5%). The count of those ages is kept (the total is the "
-            "undercount's), so only differences between cohorts act, each against the "
-            "population-weighted mean; not a zero-sum prior, which would make the large "
-            "open group of the oldest cohorts take the opposite of the others' errors. "
-            "A modelling choice, not a source.",
+            "noise (median 5%). Against the young ages and the oldest cohorts (the last "
+            "census's open group), which have none; the census's count is kept, every age "
+            "rescaled alike (the total is the undercount's). A modelling choice, not a "
+            "source.",
             units="log persons",
             dim=f"census_{c.year}_cohort",
             size=len(groups[1]),
@@ -102,8 +104,9 @@ def cohort_name(window: Window) -> str:
 def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     """``([group, age] indicator, labels)`` of the initial census's cohorts with an error of
     their own: the ages above the young ones, grouped by the age group each reaches in the
-    last observed census (labels name the birth years, e.g. ``born 1919-1923``); ``None``
-    without ``cohort_error``."""
+    last observed census, short of that census's open group (labels name the birth years,
+    e.g. ``born 1919-1923``); ``None`` without ``cohort_error``.  The young ages (their
+    undercount) and the cohorts of the open group are the reference."""
     c = window.initial_census
     if not c.cohort_error:
         return None
@@ -113,16 +116,13 @@ def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     ages = AGES[AGES > c.undercount_young_ages]
     group = np.searchsorted(edges, ages + offset, side="right") - 1
     out, labels = [], []
-    for g in np.unique(group):
+    for g in np.unique(group[group < len(edges) - 1]):
         members = ages[group == g]
         row = np.zeros(N_AGES)
         row[members] = 1.0
         out.append(row)
-        born_last = window.first_year - 1 - int(members[0])
-        if g == len(edges) - 1:
-            labels.append(f"born before {born_last + 1}")
-        else:
-            labels.append(f"born {window.first_year - 1 - int(members[-1])}-{born_last}")
+        first, last_born = (window.first_year - 1 - int(a) for a in (members[-1], members[0]))
+        labels.append(f"born {first}-{last_born}")
     return np.stack(out), labels
 
 
@@ -135,13 +135,8 @@ def population(params: dict, window: Window, census):
     groups = cohort_groups(window)
     if groups is None:
         return P
-    matrix = groups[0]
-    xp = _xp(params[cohort_name(window)])
-    factor = xp.exp(xp.dot(params[cohort_name(window)], matrix))  # [..., age], 1 if young
-    factor = factor + (1.0 - matrix.sum(axis=0))  # the young ages keep their count
-    above = P * (1.0 - mask)
-    kept = above.sum(axis=-1).sum(axis=-1) / (above * factor[..., None, :]).sum(axis=-1).sum(
-        axis=-1
-    )
-    scale = mask + (1.0 - mask) * factor * kept[..., None]
-    return P * scale[..., None, :]
+    error = params[cohort_name(window)]
+    xp = _xp(error)
+    factor = xp.exp(xp.dot(error, groups[0]))  # [..., age]: 1 outside the cohorts with one
+    kept = P.sum(axis=-1).sum(axis=-1) / (P * factor[..., None, :]).sum(axis=-1).sum(axis=-1)
+    return P * (factor * kept[..., None])[..., None, :]
