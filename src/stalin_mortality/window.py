@@ -465,6 +465,13 @@ class _Parser:
             self.fail(entry, f"'{key}' must be {getattr(kind, '__name__', kind)}, got {value!r}")
         return value
 
+    def flag(self, table: dict, key: str, entry: str, default: bool) -> bool:
+        """A ``key`` that must be true or false."""
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(entry, f"'{key}' must be true or false, got {value!r}")
+        return value
+
     def choice(self, table: dict, key: str, entry: str, allowed, default=...) -> str:
         """A string ``key`` that must be one of ``allowed``."""
         value = self.get(table, key, entry, str, default)
@@ -670,14 +677,10 @@ class _Parser:
                 if any(not (ryears[1] < r.years[0] or ryears[0] > r.years[1]) for r in ratios):
                     self.fail(sub, f"years {list(ryears)} overlap another ratio's years")
                 ratios.append(RatioSpec(rname, ryears, self.prior(t, sub)))
-            stock = a.get("stock", False)
-            if not isinstance(stock, bool):
-                self.fail(entry, f"'stock' must be true or false, got {stock!r}")
+            stock = self.flag(a, "stock", entry, False)
             measure = self.get(a, "measure", entry, str)
             composition = self.choice(a, "stock_composition", entry, STOCK_COMPOSITIONS, "pattern")
-            completeness = a.get("completeness", True)
-            if not isinstance(completeness, bool):
-                self.fail(entry, f"'completeness' must be true or false, got {completeness!r}")
+            completeness = self.flag(a, "completeness", entry, True)
             if not completeness and not ratios:
                 self.fail(entry, "a series without completeness needs its ratios")
             coverage = a.get("coverage")
@@ -849,9 +852,7 @@ class _Parser:
                 smooth = self.years({"a": smooth}, entry, 2, MAX_AGE - 3, key="a")
                 if role != "initial":
                     self.fail(entry, "only the initial census is smoothed (smooth_ages)")
-            cohort_error = c.get("cohort_error", False)
-            if not isinstance(cohort_error, bool):
-                self.fail(entry, f"'cohort_error' must be true or false, got {cohort_error!r}")
+            cohort_error = self.flag(c, "cohort_error", entry, False)
             if cohort_error and role != "initial":
                 self.fail(entry, "only the initial census has a cohort error (cohort_error)")
             out.append(
