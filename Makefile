@@ -25,11 +25,11 @@ $(STAMP): pyproject.toml constraints.txt | check-python
 
 install: $(STAMP)
 
-# The default study: the whole era, the 1926 census to the 1959 census (window 1927_1959; numba
-# samples it faster than JAX once compiled: docs/sampling.md). `make run-1939`: the faster
-# 1927-1939 study.
+# The default study: the whole era, the 1926 census to the 1959 census (window 1927_1959; JAX,
+# in the coordinates of the window's shipped preconditioner: docs/sampling.md). `make
+# run-1939`: the faster 1927-1939 study.
 run: $(STAMP)
-	$(VENV)/bin/stalin-mortality run --window 1927_1959 --backend numba --out results/default --force
+	$(VENV)/bin/stalin-mortality run --window 1927_1959 --out results/default --force
 
 run-1939: $(STAMP)
 	$(VENV)/bin/stalin-mortality run --window 1927_1939 --out results/1927_1939 --force
@@ -64,7 +64,7 @@ docs: $(DOCS_STAMP)
 bench: $(STAMP)
 	@status=0; \
 	$(PY) benchmarks/bench.py --cold || status=1; \
-	$(PY) benchmarks/bench.py --cold --window 1927_1959 --backend numba || status=1; \
+	$(PY) benchmarks/bench.py --cold --window 1927_1959 || status=1; \
 	exit $$status
 
 clean:

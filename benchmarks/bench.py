@@ -51,6 +51,10 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=20260101)
     p.add_argument("--cold", action="store_true", help="start from an empty compile cache")
     p.add_argument("--name", default=None, help="result file name (default: the settings)")
+    p.add_argument("--keep", default=None, help="copy the run's results folder here")
+    p.add_argument(
+        "--no-precondition", action="store_true", help="without the window's preconditioner"
+    )
     args = p.parse_args(argv)
 
     env = dict(os.environ)
@@ -81,6 +85,8 @@ def main(argv=None) -> int:
             cmd += ["--window", args.window]
         if args.backend:
             cmd += ["--backend", args.backend]
+        if args.no_precondition:
+            cmd += ["--no-precondition"]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t0
@@ -89,6 +95,10 @@ def main(argv=None) -> int:
             return proc.returncode
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         manifest = json.loads((out / "manifest.json").read_text())
+        if args.keep:
+            import shutil
+
+            shutil.copytree(out, args.keep, dirs_exist_ok=False)
     backend = manifest["sampler"].get("backend") if args.sampler == "nutpie" else ""
     window = manifest.get("window") or args.window  # the manifest names the window
     target = dict(TARGET, wall_seconds=WALL_TARGET.get(str(window), TARGET["wall_seconds"]))
@@ -128,6 +138,7 @@ def main(argv=None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
+        "preconditioner": manifest.get("preconditioner"),
         "versions": manifest["versions"],
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),
     }

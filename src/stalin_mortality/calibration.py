@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .constants import DEFAULT_SEED, DEFAULT_WINDOW
+from .constants import DEFAULT_SEED, DEFAULT_WINDOW, SINGLE_THREAD_XLA
 
 KINDS = ("sbc", "coverage", "misspec", "loco")
 #: Central interval probabilities whose coverage is reported.
@@ -548,7 +548,7 @@ class _Progress:
 #: two workers on two cores spend two thirds of their CPU time in the kernel (measured with
 #: ``top``: 67% system time, 230 s a replicate against about 90 s).
 WORKER_ENV = {
-    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "XLA_FLAGS": SINGLE_THREAD_XLA,
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",

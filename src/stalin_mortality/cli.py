@@ -23,6 +23,7 @@ def _run(args) -> int:
     for name in ("draws", "tune", "chains", "target_accept"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
+    config.precondition = not args.no_precondition
     what = f"window {args.window}" if args.study == "engine" else f"study {args.study}"
     print(f"running {what} with scenario '{args.scenario}', seed {args.seed}, {args.sampler}")
     # each scenario has its own folder unless --out says otherwise: a run never lands in
@@ -290,6 +291,40 @@ def _check(args) -> int:
     return 1 if problems else 0
 
 
+def _precondition(args) -> int:
+    from . import precondition
+    from .exceptions import ResultsError
+    from .model.build import build_model
+    from .results import load_run
+
+    run = load_run(args.directory)
+    if run.manifest.get("quick"):
+        raise ResultsError(f"{args.directory}: a quick run's draws are too few to estimate from")
+    if run.manifest.get("status") != "ok" and not args.allow_failed_gate:
+        raise ResultsError(
+            f"{args.directory}: the run failed the convergence gate; estimate from a run that "
+            "passed it (or pass --allow-failed-gate, recorded in the file's provenance)"
+        )
+    if run.observations is None:
+        raise ResultsError(f"{args.directory}: the run has no saved observations")
+    model = build_model(run.observations, run.window, run.scenario, inputs=run.inputs)
+    prov = {
+        "window": run.window.name,
+        "scenario": run.scenario.name,
+        "seed": run.manifest.get("seed"),
+        "run_version": run.manifest.get("versions", {}).get("stalin_mortality"),
+        "run_status": run.manifest.get("status"),
+        "run_max_rhat": round(float(run.manifest["diagnostics"]["max_rhat"]), 4),
+        "run_preconditioner": (run.manifest.get("preconditioner") or {}).get("sha256"),
+    }
+    settings = {k: getattr(args, k) for k in ("target_accept", "tune", "draws") if getattr(args, k)}
+    pre = precondition.from_posterior(model, run.tree["posterior"].to_dataset(), prov, settings)
+    out = Path(args.out) if args.out else precondition.path_for(run.window.name)
+    pre.save(out)
+    print(f"preconditioner of window '{run.window.name}' ({pre.dim} values) written to {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stalin-mortality",
@@ -335,13 +370,27 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a smoke run with few draws (2 chains x 200); its convergence gate only warns",
     )
-    r.add_argument("--draws", type=_count, help="draws per chain (default 1500)")
-    r.add_argument("--tune", type=_count, help="tuning steps per chain (default 1000)")
+    r.add_argument(
+        "--draws",
+        type=_count,
+        help="draws per chain (default 750 with the window's preconditioner, else 1500)",
+    )
+    r.add_argument(
+        "--tune",
+        type=_count,
+        help="tuning steps per chain (default 250 with the window's preconditioner, else 1000)",
+    )
     r.add_argument("--chains", type=_count, help="chains (default 4)")
     r.add_argument(
         "--target-accept",
         type=_probability,
         help="NUTS target acceptance (default 0.98; 0.95 with --quick)",
+    )
+    r.add_argument(
+        "--no-precondition",
+        action="store_true",
+        help="sample in the model's own coordinates, not the window's shipped preconditioner "
+        "(the same posterior; docs/sampling.md)",
     )
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument(
@@ -361,6 +410,31 @@ def parser() -> argparse.ArgumentParser:
         help="no progress bar or progress lines (default: a bar on a terminal, lines otherwise)",
     )
     r.set_defaults(func=_run)
+    pc = sub.add_parser(
+        "precondition",
+        help="estimate a window's preconditioner (mean and covariance of the unconstrained "
+        "parameters) from a saved run of it and write it (docs/sampling.md)",
+    )
+    pc.add_argument("directory", help="a results folder written by `run` (the gate passed)")
+    pc.add_argument(
+        "--out",
+        help="the .npz to write (default: the shipped preconditioner of the run's window, "
+        "in the package's resources/preconditioners/)",
+    )
+    pc.add_argument(
+        "--target-accept",
+        type=_probability,
+        help="the window's target acceptance with it (default 0.98; docs/sampling.md)",
+    )
+    pc.add_argument("--tune", type=_count, help="tuning steps per chain with it (default 250)")
+    pc.add_argument("--draws", type=_count, help="draws per chain with it (default 750)")
+    pc.add_argument(
+        "--allow-failed-gate",
+        action="store_true",
+        help="estimate from a run that failed the convergence gate (a covariance is still a "
+        "usable preconditioner; the file's provenance records the run's status)",
+    )
+    pc.set_defaults(func=_precondition)
     rep = sub.add_parser("report", help="regenerate tables and figures from a saved posterior")
     rep.add_argument("directory", help="a results folder written by `run`")
     rep.set_defaults(func=_report)

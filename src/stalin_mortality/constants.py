@@ -48,3 +48,8 @@ DATA_DIR = RESOURCES_DIR / "data"
 SCENARIO_DIR = RESOURCES_DIR / "scenarios"
 WINDOW_DIR = RESOURCES_DIR / "windows"
 DEFAULT_WINDOW = "1927_1939"
+
+#: XLA on the calling thread only: the sampler's (or dask's) threads are the parallelism.
+#: XLA's own pool handing each log density between threads cost 29% of a whole-era fit's
+#: sampling time and two thirds of a validation worker's CPU time (docs/sampling.md).
+SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"

@@ -15,6 +15,7 @@ import warnings
 from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import arviz as az
 import numpy as np
@@ -22,7 +23,7 @@ import pymc as pm
 import xarray as xr
 
 from . import progress
-from .constants import DEFAULT_SEED
+from .constants import DEFAULT_SEED, SINGLE_THREAD_XLA
 from .exceptions import ConvergenceError, Interrupted, ResultsError
 
 #: Set by the signal handlers of :func:`install_signal_handlers` (SIGINT, SIGTERM): nutpie
@@ -55,20 +56,25 @@ class SamplerConfig:
     #: "numba" is faster per gradient but took 170 s to compile the engine from a cold
     #: cache, so JAX wins from a cold start (benchmarks/results, docs/sampling.md).
     backend: str = "jax"
-    #: 1500: with the census totals tied to their counts the famine's 1934 intensity (weakly
-    #: informed, a long right tail) gave r_hat 1.013 after 1000 draws a chain (docs/sampling.md)
-    draws: int = 1500
-    tune: int = 1000
+    #: ``None`` (the default) resolves by :meth:`resolved`: 1500 draws after 1000 tuning
+    #: steps at target_accept 0.98 with nutpie's low-rank mass matrix; 750 after 250 at
+    #: 0.98 with a diagonal one on top of a window's shipped preconditioner
+    #: (``precondition.py``; docs/sampling.md has the measurements behind both).
+    #: Without a preconditioner: 1500 draws because with the census totals tied to their
+    #: counts the famine's 1934 intensity gave r_hat 1.013 after 1000 draws a chain; 0.98
+    #: because 0.95 left 21 divergences in the tail where a lower baseline level trades
+    #: against a large 1930 residual; the low-rank matrix learns the correlations (Gulag
+    #: deaths of every year with the archive's completeness) a diagonal one cannot.
+    draws: int | None = None
+    tune: int | None = None
     chains: int = 4
     cores: int = 2
-    #: 0.98: with the census totals tied to their counts (issue 10), 0.95 left 21 divergences
-    #: in the tail where a lower baseline level trades against a large 1930 residual; 0.98
-    #: left none, at 1.8 times the leapfrog steps a draw (56 against 31; docs/sampling.md).
-    target_accept: float = 0.98
-    #: nutpie's low-rank mass matrix: learns the correlations (e.g. Gulag deaths of every
-    #: year with the archive's completeness) that a diagonal one cannot; halved the
-    #: gradient evaluations per draw of the engine (docs/sampling.md).
-    low_rank_mass_matrix: bool = True
+    target_accept: float | None = None
+    low_rank_mass_matrix: bool | None = None
+    #: Sample in the coordinates of the window's shipped preconditioner when one matches
+    #: the model (``precondition.for_window``): the same posterior, a fraction of the
+    #: warm-up.  False: the model's own coordinates.
+    precondition: bool = True
     #: Start every chain at the model's initial point (no jitter); ``None`` leaves it to the
     #: model (``model.same_start``, default True).  The engine needs it (jittered chains ran
     #: off to absurd populations); nutpie cannot start where a gradient component is exactly
@@ -83,6 +89,29 @@ class SamplerConfig:
         target_accept 0.95 (a smoke run checks the pipeline, not convergence; 0.98 takes
         1.8 times the leapfrog steps a draw)."""
         return cls(draws=200, tune=200, chains=2, prior_draws=200, target_accept=0.95)
+
+    def resolved(self, preconditioned: bool, measured: dict | None = None) -> SamplerConfig:
+        """These settings with every ``None`` replaced by its default for a fit with (or
+        without) a preconditioner; ``measured``: the preconditioner's own settings, which
+        replace the defaults (not what the user set)."""
+        d: dict[str, Any] = dict(PRECONDITIONED_DEFAULTS if preconditioned else PLAIN_DEFAULTS)
+        d.update({k: v for k, v in (measured or {}).items() if k in d})
+        return replace(self, **{k: v for k, v in d.items() if getattr(self, k) is None})
+
+
+#: The defaults of :class:`SamplerConfig`'s ``None`` fields, measured (docs/sampling.md)
+PLAIN_DEFAULTS: dict[str, Any] = {
+    "draws": 1500,
+    "tune": 1000,
+    "target_accept": 0.98,
+    "low_rank_mass_matrix": True,
+}
+PRECONDITIONED_DEFAULTS: dict[str, Any] = {
+    "draws": 750,
+    "tune": 250,
+    "target_accept": 0.98,
+    "low_rank_mass_matrix": False,
+}
 
 
 @dataclass
@@ -110,6 +139,7 @@ def fit(
     config: SamplerConfig | None = None,
     seed: int = DEFAULT_SEED,
     prior_var_names: list[str] | None = None,
+    preconditioner=None,
 ) -> xr.DataTree:
     """Sample the prior (predictive) and the posterior of ``model``; return one DataTree.
 
@@ -117,8 +147,17 @@ def fit(
     whose consequences are then computed draw by draw in numpy); ``None`` draws them all.
     Every chain starts at the same point (the model's initial point, no jitter): jittered
     starts sent chains of the cohort-component toy to absurd populations.
+    ``preconditioner`` (a :class:`~stalin_mortality.precondition.Preconditioner` matching
+    ``model``; nutpie only): sample in its whitened coordinates, with the settings of
+    :meth:`SamplerConfig.resolved` for a preconditioned fit.
     """
     config = config or SamplerConfig()
+    if config.nuts_sampler != "nutpie":
+        preconditioner = None
+    config = config.resolved(
+        preconditioned=preconditioner is not None,
+        measured=preconditioner.settings if preconditioner is not None else None,
+    )
     INTERRUPTED.clear()
     if config.same_start is None:
         config = replace(config, same_start=getattr(model, "same_start", True))
@@ -145,7 +184,7 @@ def fit(
             )
         t1 = time.perf_counter()
         if config.nuts_sampler == "nutpie":
-            post, draws_seconds = _sample_nutpie(model, config, post_seed)
+            post, draws_seconds = _sample_nutpie(model, config, post_seed, preconditioner)
         else:
             progress.say(f"sampling with {config.nuts_sampler}")
             post = pm.sample(
@@ -174,6 +213,9 @@ def fit(
         # nutpie's own sampling time; the rest of sampling_seconds is compilation
         draws_seconds=round(draws_seconds if draws_seconds is not None else t2 - t1, 2),
         sampler=json.dumps(asdict(config)),
+        preconditioner=json.dumps(
+            preconditioner.describe() if preconditioner is not None else None
+        ),
     )
     return tree
 
@@ -191,16 +233,30 @@ def _check_complete(post, config: SamplerConfig) -> None:
         )
 
 
-def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int):
+def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditioner=None):
     """nutpie called directly: ``pm.sample`` first assigns PyMC step methods, which takes a
     gradient per free variable through the ``scan`` of the engine (110 s measured) only to
-    discard them.  Returns the DataTree and the seconds spent drawing (after compiling)."""
+    discard them.  Returns the DataTree and the seconds spent drawing (after compiling).
+
+    With JAX, XLA runs each log density on the calling thread (``XLA_FLAGS``, unless the
+    caller set them): its own thread pool handing every call between threads took 29% more
+    sampling time on the whole era (docs/sampling.md)."""
+    import os
+
+    if config.backend == "jax":
+        os.environ.setdefault("XLA_FLAGS", SINGLE_THREAD_XLA)
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
+    target = model
+    if preconditioner is not None:
+        from .precondition import whiten
+
+        progress.say(f"preconditioned by {preconditioner.describe()['file']}")
+        target = whiten(model, preconditioner)
     progress.say(f"compiling the model ({config.backend})")
     compiled = nutpie.compile_pymc_model(
-        model,
+        target,
         backend=config.backend,
         gradient_backend="jax" if config.backend == "jax" else "pytensor",
         **({"jitter_rvs": set()} if config.same_start else {}),
@@ -224,6 +280,10 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int):
         adaptation="low_rank" if config.low_rank_mass_matrix else "diag",
     )
     seconds = time.perf_counter() - t0
+    if preconditioner is not None:
+        from .precondition import WHITE
+
+        post["posterior"] = post["posterior"].to_dataset().drop_vars(WHITE)
     patch_nutpie_idata(post, model, sampling_time=seconds)
     return post, seconds
 
@@ -299,6 +359,7 @@ def manifest(
         "data_checksums": data_checksums,
         "seed": seed,
         "sampler": json.loads(tree.attrs["sampler"]),
+        "preconditioner": json.loads(tree.attrs.get("preconditioner", "null")),
         "quick": bool(quick),
         "timing_seconds": {
             "prior": tree.attrs.get("prior_seconds"),

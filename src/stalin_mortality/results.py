@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import inference
+from . import inference, precondition, progress
 from .constants import DEFAULT_SEED, DEFAULT_WINDOW, INTERVAL_KIND, INTERVAL_PROB
 from .data import load_tables, observations_from
 from .exceptions import ConvergenceError, ResultsError
@@ -127,7 +127,13 @@ def run(
     model = build_model(observations, win, sc, inputs=inputs, priors=priors)
     # the value checks of `check` (0.5 s); the JAX gradient check (9 s) is `check`'s alone
     check_model(model, win, inputs, priors)
-    tree = inference.fit(model, config, seed, prior_var_names=prior_var_names(model))
+    pre = None
+    if config.precondition and config.nuts_sampler == "nutpie":
+        pre, why = precondition.for_window(win.name, model)
+        progress.say(why)
+    tree = inference.fit(
+        model, config, seed, prior_var_names=prior_var_names(model), preconditioner=pre
+    )
     diagnostics = inference.diagnose(tree, var_names=diagnostic_vars(model, win))
     manifest = inference.manifest(
         tree,

@@ -1,0 +1,222 @@
+"""A fixed linear preconditioner of a window's posterior, shipped with the window.
+
+NUTS spends most of a whole-era fit learning a metric: the posterior of the unconstrained
+parameters is correlated in many directions (each archive's completeness with every year of
+its cause, the fertility walk's levels with its innovations; the correlation matrix's
+eigenvalues run from 0.0007 to 8), and nutpie's low-rank adaptation needs about 400 tuning
+iterations of 250-500 leapfrog steps before it has them (``docs/sampling.md``).
+
+A :class:`Preconditioner` holds the mean ``m`` and the Cholesky factor ``L`` of the
+covariance of a converged run's unconstrained draws.  :func:`whiten` builds a model in a new
+free vector ``z`` with ``u = m + L z`` (``u`` the original model's unconstrained
+parameters) and the original model's log density (with its Jacobians) at ``u``.  The map is
+linear with a constant Jacobian, so the posterior of ``u``, and of everything computed from
+it, is exactly the original one: only the sampler's geometry changes, and the adaptation
+still adapts on top of it.  A preconditioner estimated on one scenario or data set is a
+valid (if less well matched) one for any other; the convergence gate judges every fit.
+
+The file of a window is ``resources/preconditioners/<window>.npz``, written by
+``stalin-mortality precondition RUN_DIR`` from a saved run of that window.  It records the
+value variables' names and sizes; when they no longer match the window's model (a parameter
+added or reshaped), it is not used, and the fit falls back to the un-preconditioned
+settings with a message saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pymc as pm
+import pytensor
+import pytensor.tensor as pt
+import xarray as xr
+from pytensor.graph.replace import clone_replace, graph_replace
+
+from .constants import RESOURCES_DIR
+
+PRECONDITIONER_DIR = RESOURCES_DIR / "preconditioners"
+#: the whitened model's free vector; dropped from the posterior after sampling
+WHITE = "z_white"
+
+
+@dataclass
+class Preconditioner:
+    """Mean and Cholesky factor of the unconstrained parameters' posterior covariance."""
+
+    #: the value variables (unconstrained) in the model's order, with their sizes
+    names: list[str]
+    sizes: list[int]
+    mean: np.ndarray
+    chol: np.ndarray
+    #: where it came from: window, scenario, seed, draws, the run's commit and date
+    provenance: dict = field(default_factory=dict)
+    #: sampler settings measured with it (``target_accept``, ``tune``, ``draws``): they
+    #: replace :data:`~stalin_mortality.inference.PRECONDITIONED_DEFAULTS`, and a user's
+    #: own settings replace them
+    settings: dict = field(default_factory=dict)
+    #: the file it was read from and that file's sha256 (empty when made in memory)
+    file: str = ""
+    sha256: str = ""
+
+    def describe(self) -> dict:
+        """What a manifest records of it."""
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "settings": self.settings,
+            **self.provenance,
+        }
+
+    @property
+    def dim(self) -> int:
+        return int(sum(self.sizes))
+
+    def matches(self, model: pm.Model) -> bool:
+        """True when ``model``'s value variables have these names and sizes, in order."""
+        names, sizes = _value_layout(model)
+        return names == self.names and sizes == self.sizes
+
+    def save(self, path: Path) -> Path:
+        """Write to ``path`` (``.npz``) atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            mean=self.mean,
+            chol=self.chol,
+            layout=np.array(json.dumps({"names": self.names, "sizes": self.sizes})),
+            provenance=np.array(json.dumps(self.provenance)),
+            settings=np.array(json.dumps(self.settings)),
+        )
+        tmp = path.with_suffix(".npz.tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> Preconditioner:
+        path = Path(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with np.load(path) as f:
+            layout = json.loads(str(f["layout"]))
+            return cls(
+                names=list(layout["names"]),
+                sizes=[int(s) for s in layout["sizes"]],
+                mean=np.asarray(f["mean"], dtype=float),
+                chol=np.asarray(f["chol"], dtype=float),
+                provenance=json.loads(str(f["provenance"])),
+                settings=json.loads(str(f["settings"])) if "settings" in f.files else {},
+                file=path.name,
+                sha256=digest,
+            )
+
+
+def _value_layout(model: pm.Model) -> tuple[list[str], list[int]]:
+    point = model.initial_point()
+    names = [v.name for v in model.value_vars]
+    return names, [int(np.size(point[n])) for n in names]
+
+
+def path_for(window_name: str, directory: Path = PRECONDITIONER_DIR) -> Path:
+    return Path(directory) / f"{window_name}.npz"
+
+
+def for_window(window_name: str, model: pm.Model, directory: Path = PRECONDITIONER_DIR):
+    """The shipped preconditioner of ``window_name`` if it exists and matches ``model``;
+    else ``(None, reason)``."""
+    path = path_for(window_name, directory)
+    if not path.exists():
+        return None, f"no preconditioner for window '{window_name}'"
+    pre = Preconditioner.load(path)
+    if not pre.matches(model):
+        return None, (
+            f"{path.name} does not match the model of window '{window_name}' (its parameters "
+            "changed since it was made: rerun `stalin-mortality precondition` on a new run)"
+        )
+    return pre, f"preconditioned by {path.name}"
+
+
+def unconstrained_draws(model: pm.Model, posterior: xr.Dataset) -> np.ndarray:
+    """The posterior's draws of ``model``'s free parameters on the unconstrained scale, one
+    row per draw, columns in the order of ``model.value_vars`` (each flattened in C order)."""
+    free = list(model.free_RVs)
+    missing = [rv.name for rv in free if rv.name not in posterior]
+    if missing:
+        raise ValueError(f"the posterior lacks the model's parameters {missing}")
+    placeholders = {rv: rv.type() for rv in free}
+    outs = []
+    for rv in free:
+        tr = model.rvs_to_transforms.get(rv)
+        outs.append(tr.forward(rv, *rv.owner.inputs) if tr is not None else rv)
+    outs = clone_replace(outs, replace=placeholders)
+    f = pytensor.function(
+        [placeholders[rv] for rv in free], outs, on_unused_input="ignore", mode="FAST_COMPILE"
+    )
+    values = [
+        posterior[rv.name].values.reshape(-1, *posterior[rv.name].shape[2:]).astype(rv.dtype)
+        for rv in free
+    ]
+    n = values[0].shape[0]
+    return np.array(
+        [np.concatenate([np.ravel(o) for o in f(*[v[i] for v in values])]) for i in range(n)]
+    )
+
+
+def from_posterior(
+    model: pm.Model,
+    posterior: xr.Dataset,
+    provenance: dict | None = None,
+    settings: dict | None = None,
+):
+    """Estimate the preconditioner of ``model`` from a converged posterior of it."""
+    u = unconstrained_draws(model, posterior)
+    names, sizes = _value_layout(model)
+    if u.shape[1] != sum(sizes):
+        raise ValueError(f"{u.shape[1]} unconstrained columns for {sum(sizes)} values")
+    cov = np.cov(u.T)
+    # a ridge of 1e-8 of the mean variance: a draw-count-limited covariance can be singular
+    ridge = 1e-8 * float(np.mean(np.diag(cov)))
+    chol = np.linalg.cholesky(cov + ridge * np.eye(len(cov)))
+    prov = dict(provenance or {})
+    prov.setdefault("draws", int(u.shape[0]))
+    prov.setdefault("made", time.strftime("%Y-%m-%d"))
+    return Preconditioner(names, sizes, u.mean(axis=0), chol, prov, dict(settings or {}))
+
+
+def whiten(model: pm.Model, pre: Preconditioner) -> pm.Model:
+    """The model reparametrised as ``u = mean + chol @ z``: one free vector ``z_white`` (flat
+    prior) whose density is ``model``'s log density at ``u``; every free parameter (on its
+    own scale) and deterministic of ``model`` is a deterministic of the new model, with the
+    same name and dims."""
+    if not pre.matches(model):
+        raise ValueError("the preconditioner does not match the model's parameters")
+    logp = model.logp()
+    named = list(model.free_RVs) + list(model.deterministics)
+    graphs = model.replace_rvs_by_values(named)
+    coords = {
+        k: (v if v is not None else np.arange(int(model.dim_lengths[k].eval())))
+        for k, v in model.coords.items()
+    }
+    point = model.initial_point()
+    with pm.Model(coords=coords, model=None) as white:  # never a sub-model of a context
+        z = pm.Flat(WHITE, shape=pre.dim)
+        u = pt.constant(pre.mean) + pt.dot(pt.constant(pre.chol), z)
+        replace, start = {}, 0
+        for vv, size in zip(model.value_vars, pre.sizes, strict=True):
+            shape = np.shape(point[vv.name])
+            piece = u[start : start + size]
+            replace[vv] = (piece.reshape(shape) if shape else piece[0]).astype(vv.dtype)
+            start += size
+        # graph_replace, not clone_replace: the latter would clone z itself, leaving a
+        # copy of the random variable that the model does not know
+        pm.Potential("log_density", graph_replace(logp, replace=replace, strict=False))
+        for var, g in zip(named, graph_replace(graphs, replace=replace, strict=False), strict=True):
+            pm.Deterministic(var.name, g, dims=model.named_vars_to_dims.get(var.name))
+    return white
