@@ -313,13 +313,20 @@ def _precondition(args) -> int:
         "scenario": run.scenario.name,
         "seed": run.manifest.get("seed"),
         "run_version": run.manifest.get("versions", {}).get("stalin_mortality"),
+        "run_commit": run.manifest.get("versions", {}).get("git_commit"),
         "run_status": run.manifest.get("status"),
         "run_max_rhat": round(float(run.manifest["diagnostics"]["max_rhat"]), 4),
         "run_preconditioner": (run.manifest.get("preconditioner") or {}).get("sha256"),
     }
     settings = {k: getattr(args, k) for k in ("target_accept", "tune", "draws") if getattr(args, k)}
-    pre = precondition.from_posterior(model, run.tree["posterior"].to_dataset(), prov, settings)
-    out = Path(args.out) if args.out else precondition.path_for(run.window.name)
+    fitted_to = precondition.fingerprint(
+        run.window, run.scenario, run.manifest.get("data_checksums", {})
+    )
+    posterior = run.tree["posterior"].to_dataset()
+    pre = precondition.from_posterior(model, posterior, prov, settings, fitted_to)
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise ResultsError(f"{out} exists: pass --force to replace it")
     pre.save(out)
     print(f"preconditioner of window '{run.window.name}' ({pre.dim} values) written to {out}")
     return 0
@@ -373,7 +380,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--draws",
         type=_count,
-        help="draws per chain (default 750 with the window's preconditioner, else 1500)",
+        help="draws per chain (default 1000 with the window's preconditioner, else 1500)",
     )
     r.add_argument(
         "--tune",
@@ -418,16 +425,18 @@ def parser() -> argparse.ArgumentParser:
     pc.add_argument("directory", help="a results folder written by `run` (the gate passed)")
     pc.add_argument(
         "--out",
-        help="the .npz to write (default: the shipped preconditioner of the run's window, "
-        "in the package's resources/preconditioners/)",
+        required=True,
+        help="the .npz to write (a window's shipped one is "
+        "src/stalin_mortality/resources/preconditioners/<window>.npz in a checkout)",
     )
+    pc.add_argument("--force", action="store_true", help="replace an existing --out file")
     pc.add_argument(
         "--target-accept",
         type=_probability,
         help="the window's target acceptance with it (default 0.98; docs/sampling.md)",
     )
     pc.add_argument("--tune", type=_count, help="tuning steps per chain with it (default 250)")
-    pc.add_argument("--draws", type=_count, help="draws per chain with it (default 750)")
+    pc.add_argument("--draws", type=_count, help="draws per chain with it (default 1000)")
     pc.add_argument(
         "--allow-failed-gate",
         action="store_true",
@@ -556,8 +565,20 @@ def _version() -> str:
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_FAILED_GATE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+def single_thread_xla() -> None:
+    """Add :data:`~stalin_mortality.constants.SINGLE_THREAD_XLA` to ``XLA_FLAGS`` (kept
+    with any flags already there, unless they set the same one): read by XLA when JAX
+    first runs, so this must come before."""
+    from .constants import SINGLE_THREAD_XLA
+
+    flags = os.environ.get("XLA_FLAGS", "")
+    if SINGLE_THREAD_XLA.split("=")[0] not in flags:
+        os.environ["XLA_FLAGS"] = f"{flags} {SINGLE_THREAD_XLA}".strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    single_thread_xla()
     from . import progress
 
     quiet_before = progress.quiet()

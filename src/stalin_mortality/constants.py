@@ -51,5 +51,7 @@ DEFAULT_WINDOW = "1927_1939"
 
 #: XLA on the calling thread only: the sampler's (or dask's) threads are the parallelism.
 #: XLA's own pool handing each log density between threads cost 29% of a whole-era fit's
-#: sampling time and two thirds of a validation worker's CPU time (docs/sampling.md).
-SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+#: sampling time and two thirds of a validation worker's CPU time (docs/sampling.md).  Set
+#: by the command line before JAX starts (``cli.single_thread_xla``); a Python caller sets
+#: it in ``XLA_FLAGS`` before importing JAX.
+SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false"

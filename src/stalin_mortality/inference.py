@@ -23,8 +23,9 @@ import pymc as pm
 import xarray as xr
 
 from . import progress
-from .constants import DEFAULT_SEED, SINGLE_THREAD_XLA
+from .constants import DEFAULT_SEED
 from .exceptions import ConvergenceError, Interrupted, ResultsError
+from .precondition import WHITE, whiten
 
 #: Set by the signal handlers of :func:`install_signal_handlers` (SIGINT, SIGTERM): nutpie
 #: catches the interrupt and returns the draws it has, which must never pass for a result.
@@ -57,7 +58,7 @@ class SamplerConfig:
     #: cache, so JAX wins from a cold start (benchmarks/results, docs/sampling.md).
     backend: str = "jax"
     #: ``None`` (the default) resolves by :meth:`resolved`: 1500 draws after 1000 tuning
-    #: steps at target_accept 0.98 with nutpie's low-rank mass matrix; 750 after 250 at
+    #: steps at target_accept 0.98 with nutpie's low-rank mass matrix; 1000 after 250 at
     #: 0.98 with a diagonal one on top of a window's shipped preconditioner
     #: (``precondition.py``; docs/sampling.md has the measurements behind both).
     #: Without a preconditioner: 1500 draws because with the census totals tied to their
@@ -107,7 +108,7 @@ PLAIN_DEFAULTS: dict[str, Any] = {
     "low_rank_mass_matrix": True,
 }
 PRECONDITIONED_DEFAULTS: dict[str, Any] = {
-    "draws": 750,
+    "draws": 1000,
     "tune": 250,
     "target_accept": 0.98,
     "low_rank_mass_matrix": False,
@@ -152,7 +153,7 @@ def fit(
     :meth:`SamplerConfig.resolved` for a preconditioned fit.
     """
     config = config or SamplerConfig()
-    if config.nuts_sampler != "nutpie":
+    if config.nuts_sampler != "nutpie" or not config.precondition:
         preconditioner = None
     config = config.resolved(
         preconditioned=preconditioner is not None,
@@ -217,6 +218,10 @@ def fit(
             preconditioner.describe() if preconditioner is not None else None
         ),
     )
+    if preconditioner is not None:
+        # the coordinates the draws were made in, kept with them (results are
+        # self-contained: the shipped file may change with a later version)
+        tree["preconditioner"] = xr.DataTree(preconditioner.to_dataset())
     return tree
 
 
@@ -238,28 +243,28 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditi
     gradient per free variable through the ``scan`` of the engine (110 s measured) only to
     discard them.  Returns the DataTree and the seconds spent drawing (after compiling).
 
-    With JAX, XLA runs each log density on the calling thread (``XLA_FLAGS``, unless the
-    caller set them): its own thread pool handing every call between threads took 29% more
-    sampling time on the whole era (docs/sampling.md)."""
-    import os
-
-    if config.backend == "jax":
-        os.environ.setdefault("XLA_FLAGS", SINGLE_THREAD_XLA)
+    With a preconditioner, the chains start at jittered points around its mean (z uniform
+    in [-1, 1] per whitened coordinate, inside the posterior's bulk) rather than at one
+    point, so that r_hat can see chains that disagree."""
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
     target = model
     if preconditioner is not None:
-        from .precondition import whiten
-
         progress.say(f"preconditioned by {preconditioner.describe()['file']}")
         target = whiten(model, preconditioner)
     progress.say(f"compiling the model ({config.backend})")
+    if preconditioner is not None:
+        # nutpie's default: every free variable jittered, here z alone (naming z would not
+        # do: for JAX, nutpie freezes the model into a copy with other variables)
+        jitter: dict = {}
+    else:
+        jitter = {"jitter_rvs": set()} if config.same_start else {}
     compiled = nutpie.compile_pymc_model(
         target,
         backend=config.backend,
         gradient_backend="jax" if config.backend == "jax" else "pytensor",
-        **({"jitter_rvs": set()} if config.same_start else {}),
+        **jitter,
     )
     bar = progress.use_bar(config.progressbar)
     progress.say(
@@ -281,9 +286,15 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditi
     )
     seconds = time.perf_counter() - t0
     if preconditioner is not None:
-        from .precondition import WHITE
-
-        post["posterior"] = post["posterior"].to_dataset().drop_vars(WHITE)
+        for group in ("posterior", "warmup_posterior"):
+            if group in post.children:
+                post[group] = post[group].to_dataset().drop_vars(WHITE, errors="ignore")
+        for group in ("sample_stats", "warmup_sample_stats"):
+            if group in post.children:
+                post[group].attrs["sampled_in"] = (
+                    f"whitened by {preconditioner.file or 'a preconditioner'}: step sizes, "
+                    "energies and divergence locations are in those coordinates"
+                )
     patch_nutpie_idata(post, model, sampling_time=seconds)
     return post, seconds
 
@@ -397,7 +408,43 @@ def versions() -> dict[str, str]:
             out[n] = version(n)
         except Exception:
             out[n] = "not installed"
+    commit = _git_commit()
+    if commit:
+        out["git_commit"] = commit
     return out
+
+
+def _git_commit() -> str:
+    """The commit of the checkout the package runs from (``+dirty`` with uncommitted
+    changes under ``src/``), or ``""`` for an installed wheel or without git."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        # a wheel installed in a virtual environment inside a checkout is not the checkout
+        subprocess.run(
+            ["git", "-C", str(here), "ls-files", "--error-unmatch", "__init__.py"],
+            capture_output=True,
+            timeout=5,
+            check=True,
+        )
+        head = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--", str(here)],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{head}+dirty" if dirty else head
 
 
 def save(tree: xr.DataTree, directory: Path, manifest: dict) -> Path:

@@ -16,10 +16,12 @@ still adapts on top of it.  A preconditioner estimated on one scenario or data s
 valid (if less well matched) one for any other; the convergence gate judges every fit.
 
 The file of a window is ``resources/preconditioners/<window>.npz``, written by
-``stalin-mortality precondition RUN_DIR`` from a saved run of that window.  It records the
-value variables' names and sizes; when they no longer match the window's model (a parameter
-added or reshaped), it is not used, and the fit falls back to the un-preconditioned
-settings with a message saying so.
+``stalin-mortality precondition RUN_DIR --out FILE`` from a saved run of that window.  It
+records the value variables' names and sizes and a fingerprint of what the run was fitted
+to (the window file's text, the scenario's hash, the data files' checksums).  A fit uses it
+only when all of these match: the short settings it allows (``PRECONDITIONED_DEFAULTS``)
+were measured on that posterior alone.  Any other scenario, data set or window text is
+fitted in the model's own coordinates with the long settings, and the fit says why.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import hashlib
 import io
 import json
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +63,8 @@ class Preconditioner:
     #: replace :data:`~stalin_mortality.inference.PRECONDITIONED_DEFAULTS`, and a user's
     #: own settings replace them
     settings: dict = field(default_factory=dict)
+    #: what the run it was estimated from was fitted to (:func:`fingerprint`)
+    fingerprint: dict = field(default_factory=dict)
     #: the file it was read from and that file's sha256 (empty when made in memory)
     file: str = ""
     sha256: str = ""
@@ -70,8 +75,24 @@ class Preconditioner:
             "file": self.file,
             "sha256": self.sha256,
             "settings": self.settings,
+            "fingerprint": self.fingerprint,
             **self.provenance,
         }
+
+    def to_dataset(self) -> xr.Dataset:
+        """The preconditioner as a Dataset (saved with every fit that used it, so a results
+        folder holds the coordinates it was sampled in)."""
+        return xr.Dataset(
+            {
+                "mean": ("unconstrained", self.mean),
+                "chol": (("unconstrained", "unconstrained_col"), self.chol),
+            },
+            attrs={
+                "names": json.dumps(self.names),
+                "sizes": json.dumps(self.sizes),
+                "describe": json.dumps(self.describe()),
+            },
+        )
 
     @property
     def dim(self) -> int:
@@ -94,6 +115,7 @@ class Preconditioner:
             layout=np.array(json.dumps({"names": self.names, "sizes": self.sizes})),
             provenance=np.array(json.dumps(self.provenance)),
             settings=np.array(json.dumps(self.settings)),
+            fingerprint=np.array(json.dumps(self.fingerprint)),
         )
         tmp = path.with_suffix(".npz.tmp")
         tmp.write_bytes(buf.getvalue())
@@ -106,16 +128,40 @@ class Preconditioner:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with np.load(path) as f:
             layout = json.loads(str(f["layout"]))
-            return cls(
+
+            def extra(key: str) -> dict:
+                return json.loads(str(f[key])) if key in f.files else {}
+
+            pre = cls(
                 names=list(layout["names"]),
                 sizes=[int(s) for s in layout["sizes"]],
                 mean=np.asarray(f["mean"], dtype=float),
                 chol=np.asarray(f["chol"], dtype=float),
-                provenance=json.loads(str(f["provenance"])),
-                settings=json.loads(str(f["settings"])) if "settings" in f.files else {},
+                provenance=extra("provenance"),
+                settings=extra("settings"),
+                fingerprint=extra("fingerprint"),
                 file=path.name,
                 sha256=digest,
             )
+        n = pre.dim
+        if pre.mean.shape != (n,) or pre.chol.shape != (n, n):
+            raise ValueError(
+                f"{path.name}: mean {pre.mean.shape}, chol {pre.chol.shape}, {n} values"
+            )
+        if not (np.isfinite(pre.mean).all() and np.isfinite(pre.chol).all()):
+            raise ValueError(f"{path.name}: non-finite values")
+        return pre
+
+
+def fingerprint(window, scenario, data_checksums: dict) -> dict:
+    """What a fit is fitted to: the window file's text, the scenario's hash and the data
+    files' checksums (``{}`` when the observations were the caller's own)."""
+    data = json.dumps(sorted((data_checksums or {}).items()))
+    return {
+        "window": hashlib.sha256(window.text.encode()).hexdigest(),
+        "scenario": scenario.hash,
+        "data": hashlib.sha256(data.encode()).hexdigest() if data_checksums else "",
+    }
 
 
 def _value_layout(model: pm.Model) -> tuple[list[str], list[int]]:
@@ -128,18 +174,38 @@ def path_for(window_name: str, directory: Path = PRECONDITIONER_DIR) -> Path:
     return Path(directory) / f"{window_name}.npz"
 
 
-def for_window(window_name: str, model: pm.Model, directory: Path = PRECONDITIONER_DIR):
-    """The shipped preconditioner of ``window_name`` if it exists and matches ``model``;
-    else ``(None, reason)``."""
+def for_window(
+    window_name: str,
+    model: pm.Model,
+    directory: Path = PRECONDITIONER_DIR,
+    fitted_to: dict | None = None,
+):
+    """The shipped preconditioner of ``window_name`` if it exists, can be read, matches
+    ``model``'s parameters and (when ``fitted_to``, a :func:`fingerprint`, is given) was
+    made for the same window text, scenario and data; else ``(None, reason)``."""
     path = path_for(window_name, directory)
     if not path.exists():
         return None, f"no preconditioner for window '{window_name}'"
-    pre = Preconditioner.load(path)
+    try:
+        pre = Preconditioner.load(path)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        return None, f"{path.name} could not be read ({err}): not preconditioned"
     if not pre.matches(model):
         return None, (
             f"{path.name} does not match the model of window '{window_name}' (its parameters "
             "changed since it was made: rerun `stalin-mortality precondition` on a new run)"
         )
+    if fitted_to is not None:
+        differ = [
+            k for k in ("window", "scenario", "data") if pre.fingerprint.get(k) != fitted_to.get(k)
+        ]
+        if differ:
+            made = pre.provenance.get("scenario", "?")
+            return None, (
+                f"{path.name} was made for scenario '{made}' on the shipped data and window; "
+                f"this fit's {', '.join(differ)} differ(s): fitted in the model's own "
+                "coordinates with the long settings (docs/sampling.md)"
+            )
     return pre, f"preconditioned by {path.name}"
 
 
@@ -174,9 +240,16 @@ def from_posterior(
     posterior: xr.Dataset,
     provenance: dict | None = None,
     settings: dict | None = None,
+    fitted_to: dict | None = None,
 ):
-    """Estimate the preconditioner of ``model`` from a converged posterior of it."""
+    """Estimate the preconditioner of ``model`` from a converged posterior of it;
+    ``fitted_to``: the run's :func:`fingerprint`."""
     u = unconstrained_draws(model, posterior)
+    if not np.isfinite(u).all():
+        bad = sorted({int(j) for j in np.where(~np.isfinite(u).all(axis=0))[0]})
+        raise ValueError(
+            f"non-finite unconstrained values in columns {bad[:10]} (a draw on a bound?)"
+        )
     names, sizes = _value_layout(model)
     if u.shape[1] != sum(sizes):
         raise ValueError(f"{u.shape[1]} unconstrained columns for {sum(sizes)} values")
@@ -187,7 +260,9 @@ def from_posterior(
     prov = dict(provenance or {})
     prov.setdefault("draws", int(u.shape[0]))
     prov.setdefault("made", time.strftime("%Y-%m-%d"))
-    return Preconditioner(names, sizes, u.mean(axis=0), chol, prov, dict(settings or {}))
+    return Preconditioner(
+        names, sizes, u.mean(axis=0), chol, prov, dict(settings or {}), dict(fitted_to or {})
+    )
 
 
 def whiten(model: pm.Model, pre: Preconditioner) -> pm.Model:

@@ -129,7 +129,8 @@ def run(
     check_model(model, win, inputs, priors)
     pre = None
     if config.precondition and config.nuts_sampler == "nutpie":
-        pre, why = precondition.for_window(win.name, model)
+        fitted_to = precondition.fingerprint(win, sc, checksums)
+        pre, why = precondition.for_window(win.name, model, fitted_to=fitted_to)
         progress.say(why)
     tree = inference.fit(
         model, config, seed, prior_var_names=prior_var_names(model), preconditioner=pre

@@ -1,6 +1,9 @@
 """The shipped preconditioner: an exact reparametrisation, a file that round-trips, and a
 match with every shipped window's model (a parameter added without a new file fails here)."""
 
+import dataclasses
+import json
+
 import numpy as np
 import pymc as pm
 import pytensor
@@ -45,6 +48,37 @@ def test_unconstrained_draws_invert_the_transforms():
     p = post["p"].values[0]
     np.testing.assert_allclose(u[:, 2], np.log(p / (1 - p)))
     np.testing.assert_allclose(u[:, 3:], np.log(post["rate"].values[0]))
+
+
+def layered_model() -> pm.Model:
+    """A 2-D parameter and a transform that changes the size (zero-sum: n values, n - 1
+    free) beside a scalar: the flattening order of ``unconstrained_draws`` and of
+    ``whiten`` must agree for every shape."""
+    with pm.Model(coords={"a": range(2), "b": range(3), "k": range(4)}) as m:
+        mu = pm.Normal("mu", 0.0, 1.0)
+        grid = pm.Normal("grid", mu, 1.0, dims=("a", "b"))
+        zs = pm.ZeroSumNormal("zs", sigma=1.0, dims="k")
+        sd = pm.HalfNormal("sd", 1.0)
+        pm.Normal("y", (grid.sum() + zs[0]) * sd, 1.0, observed=[0.3, -0.2])
+    return m
+
+
+def test_a_draw_maps_to_z_and_back():
+    """u = m + L z inverted: every parameter of a draw, on its own scale and shape, comes
+    back from the whitened model's deterministics at z = L^-1 (u - m)."""
+    model = layered_model()
+    post = fake_posterior(model, draws=300)
+    pre = P.from_posterior(model, post)
+    assert pre.sizes == [1, 6, 3, 1]  # zero-sum: 4 values, 3 free
+    white = P.whiten(model, pre)
+    zv = white.rvs_to_values[white[P.WHITE]]
+    names = ["mu", "grid", "zs", "sd"]
+    expand = pytensor.function([zv], white.replace_rvs_by_values([white[n] for n in names]))
+    u = P.unconstrained_draws(model, post)
+    for i in (0, 7, 123):
+        z = np.linalg.solve(pre.chol, u[i] - pre.mean)
+        for name, got in zip(names, expand(z), strict=True):
+            np.testing.assert_allclose(got, post[name].values[0, i], rtol=1e-8, atol=1e-10)
 
 
 def test_whitened_density_is_the_original_at_the_mapped_point():
@@ -97,6 +131,22 @@ def test_file_round_trip_and_mismatch(tmp_path):
     assert found is not None and "toy.npz" in why
     found, why = P.for_window("nowhere", model, directory=tmp_path)
     assert found is None and "no preconditioner" in why
+    # made for one scenario and data set, used only for them
+    back.fingerprint = {"window": "w", "scenario": "s", "data": "d"}
+    back.save(tmp_path / "fp.npz")
+    same = {"window": "w", "scenario": "s", "data": "d"}
+    assert P.for_window("fp", model, directory=tmp_path, fitted_to=same)[0] is not None
+    found, why = P.for_window(
+        "fp", model, directory=tmp_path, fitted_to={**same, "scenario": "other"}
+    )
+    assert found is None and "scenario differ" in why and "own coordinates" in why
+    # a damaged file is not used, and says so, rather than crashing the fit
+    (tmp_path / "bad.npz").write_bytes(path.read_bytes()[:-40])
+    found, why = P.for_window("bad", model, directory=tmp_path)
+    assert found is None and "could not be read" in why
+    # saved with a fit: the coordinates of its draws
+    ds = back.to_dataset()
+    assert ds["chol"].shape == (6, 6) and "sha256" in ds.attrs["describe"]
 
 
 def test_resolved_settings():
@@ -110,13 +160,13 @@ def test_resolved_settings():
     pre = sm.SamplerConfig().resolved(preconditioned=True)
     assert (pre.tune, pre.draws, pre.target_accept, pre.low_rank_mass_matrix) == (
         250,
-        750,
+        1000,
         0.98,
         False,
     )
     # what the user set is kept
     mine = sm.SamplerConfig(tune=50, target_accept=0.9).resolved(preconditioned=True)
-    assert (mine.tune, mine.target_accept, mine.draws) == (50, 0.9, 750)
+    assert (mine.tune, mine.target_accept, mine.draws) == (50, 0.9, 1000)
     # a preconditioner's measured settings replace the defaults, not the user's
     measured = {"target_accept": 0.99, "draws": 900, "unknown": 1}
     got = sm.SamplerConfig().resolved(preconditioned=True, measured=measured)
@@ -129,8 +179,39 @@ def test_resolved_settings():
 def test_every_shipped_window_has_a_matching_preconditioner(observations, name):
     """A window whose parameters change needs its preconditioner made again from a new run
     (``stalin-mortality precondition RUN``); a stale one would be silently skipped."""
+    from stalin_mortality.data import load_tables
+
     window = sm.load_window(name)
-    model = sm.build_model(observations, window, sm.load_scenario("default"))
-    pre, why = P.for_window(name, model)
-    assert pre is not None, why
-    assert pre.provenance["window"] == name
+    scenario = sm.load_scenario("default")
+    model = sm.build_model(observations, window, scenario)
+    fitted_to = P.fingerprint(window, scenario, load_tables().checksums)
+    pre, why = P.for_window(name, model, fitted_to=fitted_to)
+    assert pre is not None, why  # also fails when the window, scenario or data changed
+    assert pre.provenance["window"] == name and pre.provenance["run_status"] == "ok"
+
+
+def test_a_preconditioned_fit_keeps_the_posterior_s_layout(tmp_path):
+    """A real (tiny) nutpie fit with and without the preconditioner: the same groups,
+    variables and dims; no trace of ``z_white`` but the saved preconditioner."""
+    model = small_model()
+    pre = P.from_posterior(model, fake_posterior(model))
+    config = sm.SamplerConfig(draws=30, tune=30, chains=2, prior_draws=5)
+    plain = sm.fit(model, dataclasses.replace(config, precondition=False), seed=3)
+    white = sm.fit(model, config, seed=3, preconditioner=pre)
+    assert set(white.children) == set(plain.children) | {"preconditioner"}
+    for group in ("posterior", "warmup_posterior"):
+        a, b = plain[group].to_dataset(), white[group].to_dataset()
+        assert set(a.data_vars) == set(b.data_vars) and P.WHITE not in b
+        for v in a.data_vars:
+            assert a[v].dims == b[v].dims, v
+    assert json.loads(white.attrs["preconditioner"])["draws"] == 400
+    assert "whitened" in white["sample_stats"].attrs["sampled_in"]
+    white.to_netcdf(tmp_path / "w.nc", engine="h5netcdf")  # what a results folder keeps
+    back = xr.open_datatree(tmp_path / "w.nc", engine="h5netcdf")
+    assert "whitened" in back["sample_stats"].attrs["sampled_in"]
+    np.testing.assert_array_equal(back["preconditioner"]["chol"].values, pre.chol)
+    # config.precondition=False wins over a preconditioner passed in
+    again = sm.fit(
+        model, dataclasses.replace(config, precondition=False), seed=3, preconditioner=pre
+    )
+    assert "preconditioner" not in again.children
