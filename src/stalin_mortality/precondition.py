@@ -125,8 +125,9 @@ class Preconditioner:
     @classmethod
     def load(cls, path: Path) -> Preconditioner:
         path = Path(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        with np.load(path) as f:
+        data = path.read_bytes()  # read once: np.load leaves a damaged file's handle open
+        digest = hashlib.sha256(data).hexdigest()
+        with np.load(io.BytesIO(data)) as f:
             layout = json.loads(str(f["layout"]))
 
             def extra(key: str) -> dict:
