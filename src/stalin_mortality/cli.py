@@ -294,7 +294,6 @@ def _check(args) -> int:
 def _precondition(args) -> int:
     from . import precondition
     from .exceptions import ResultsError
-    from .model.build import build_model
     from .results import load_run
 
     run = load_run(args.directory)
@@ -305,9 +304,7 @@ def _precondition(args) -> int:
             f"{args.directory}: the run failed the convergence gate; estimate from a run that "
             "passed it (or pass --allow-failed-gate, recorded in the file's provenance)"
         )
-    if run.observations is None:
-        raise ResultsError(f"{args.directory}: the run has no saved observations")
-    model = build_model(run.observations, run.window, run.scenario, inputs=run.inputs)
+    model = run.model()
     prov = {
         "window": run.window.name,
         "scenario": run.scenario.name,

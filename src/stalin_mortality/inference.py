@@ -250,8 +250,7 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditi
     from pymc.backends.arviz import patch_nutpie_idata
 
     target = model
-    if preconditioner is not None:
-        progress.say(f"preconditioned by {preconditioner.describe()['file']}")
+    if preconditioner is not None:  # results.run has said which file
         target = whiten(model, preconditioner)
     progress.say(f"compiling the model ({config.backend})")
     if preconditioner is not None:

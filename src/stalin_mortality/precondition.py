@@ -98,9 +98,10 @@ class Preconditioner:
     def dim(self) -> int:
         return int(sum(self.sizes))
 
-    def matches(self, model: pm.Model) -> bool:
-        """True when ``model``'s value variables have these names and sizes, in order."""
-        names, sizes = _value_layout(model)
+    def matches(self, model: pm.Model, point: dict | None = None) -> bool:
+        """True when ``model``'s value variables have these names and sizes, in order
+        (``point``: the model's initial point, if the caller has it)."""
+        names, sizes = _value_layout(model, point)
         return names == self.names and sizes == self.sizes
 
     def save(self, path: Path) -> Path:
@@ -165,8 +166,8 @@ def fingerprint(window, scenario, data_checksums: dict) -> dict:
     }
 
 
-def _value_layout(model: pm.Model) -> tuple[list[str], list[int]]:
-    point = model.initial_point()
+def _value_layout(model: pm.Model, point: dict | None = None) -> tuple[list[str], list[int]]:
+    point = model.initial_point() if point is None else point
     names = [v.name for v in model.value_vars]
     return names, [int(np.size(point[n])) for n in names]
 
@@ -271,7 +272,8 @@ def whiten(model: pm.Model, pre: Preconditioner) -> pm.Model:
     prior) whose density is ``model``'s log density at ``u``; every free parameter (on its
     own scale) and deterministic of ``model`` is a deterministic of the new model, with the
     same name and dims."""
-    if not pre.matches(model):
+    point = model.initial_point()  # the value variables' shapes (computed once: it compiles)
+    if not pre.matches(model, point):
         raise ValueError("the preconditioner does not match the model's parameters")
     logp = model.logp()
     named = list(model.free_RVs) + list(model.deterministics)
@@ -280,7 +282,6 @@ def whiten(model: pm.Model, pre: Preconditioner) -> pm.Model:
         k: (v if v is not None else np.arange(int(model.dim_lengths[k].eval())))
         for k, v in model.coords.items()
     }
-    point = model.initial_point()
     with pm.Model(coords=coords, model=None) as white:  # never a sub-model of a context
         z = pm.Flat(WHITE, shape=pre.dim)
         u = pt.constant(pre.mean) + pt.dot(pt.constant(pre.chol), z)

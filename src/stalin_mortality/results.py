@@ -57,6 +57,12 @@ class Run:
     def status(self) -> str:
         return self.manifest.get("status", "ok")
 
+    def model(self):
+        """The model rebuilt from the saved observations, window, scenario and inputs."""
+        if self.observations is None:
+            raise ResultsError("the run has no saved observations: it cannot rebuild its model")
+        return build_model(self.observations, self.window, self.scenario, inputs=self.inputs)
+
     def estimands(self, group: str = "posterior") -> xr.Dataset:
         """Every estimand of ``group`` (``posterior`` or ``prior``), by chain and draw."""
         from .estimands import compute

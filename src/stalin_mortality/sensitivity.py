@@ -107,11 +107,7 @@ def log_densities(run) -> xr.DataTree:
     rebuilt from the saved observations, window and scenario."""
     import pymc as pm
 
-    from .model.build import build_model
-
-    if run.observations is None:
-        raise ValueError("the run has no saved observations: it cannot rebuild its model")
-    model = build_model(run.observations, run.window, run.scenario, inputs=run.inputs)
+    model = run.model()
     tree = xr.DataTree.from_dict({"posterior": run.tree["posterior"].to_dataset()})
     free = [v.name for v in model.free_RVs]
     tree["posterior"] = xr.DataTree(tree["posterior"].to_dataset()[free])
