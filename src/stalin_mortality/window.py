@@ -411,11 +411,26 @@ class Window:
         return [f"{a}-{b - 1}" for a, b in itertools.pairwise(e)] + [f"{e[-1]}+"]
 
     def group_ages(self, x, xp=np):
-        """Sum single ages ``[..., age]`` into the window's age groups (last one open)."""
+        """Sum single ages ``[..., age]`` into the window's age groups (last one open).
+
+        On PyTensor tensors, one product with a 0/1 matrix (:meth:`age_group_matrix`): its
+        gradient is one product too, where a slice per group would pad a gradient of the
+        whole array for each group (45 of them in the whole era: a quarter of the model's
+        gradient time, docs/sampling.md)."""
+        if xp is not np:
+            return xp.dot(x, self.age_group_matrix(x.type.shape[-1]))
         e = self.age_group_edges
         parts = [x[..., a:b].sum(axis=-1) for a, b in itertools.pairwise(e)]
         parts.append(x[..., e[-1] :].sum(axis=-1))
         return xp.stack(parts, axis=-1)
+
+    def age_group_matrix(self, n_ages: int) -> np.ndarray:
+        """``[age, age group]``: 1 where single age ``a`` (of ``n_ages``) is in the group."""
+        e = [*self.age_group_edges, n_ages]
+        m = np.zeros((n_ages, len(e) - 1))
+        for g, (a, b) in enumerate(itertools.pairwise(e)):
+            m[a:b, g] = 1.0
+        return m
 
     def index(self, year: int) -> int:
         """Position of a projection year (or a 1 January date) in :attr:`years`/:attr:`dates`."""

@@ -300,3 +300,60 @@ def test_a_flow_with_ages_moves_only_those_ages():
     )
     h = cohort.project_year(P, S, S_birth, 5.0, schedule, 0.51, emigration=np.array(everyone))
     np.testing.assert_allclose(g.end, h.end, rtol=1e-13)
+
+
+def test_hazard_totals_are_the_share_split_without_forming_it():
+    """The contraction ``hazard_totals`` gives each cause's deaths as the explicit split by
+    ``hazard_shares`` does: draws as a batch dimension, weights fixed or drawn, and cells
+    where no cause is active (K = 0) contributing nothing."""
+    rng = np.random.default_rng(11)
+    weights = rng.uniform(0.0, 3.0, size=(3, 2, 7))
+    weights[:, 1, 4] = 0.0  # no cause here
+    k = rng.uniform(0.0, 1.0, size=(5, 3))
+    k[0, 1] = 0.0
+    deaths = rng.uniform(0.0, 10.0, size=(5, 2, 7))
+    deaths[:, 1, 4] = 0.0
+    infants = rng.uniform(0.0, 5.0, size=(5, 2))
+    for w in (
+        weights,
+        np.broadcast_to(weights, (5, 3, 2, 7)) * rng.uniform(0.5, 1.5, (5, 1, 1, 1)),
+    ):
+        share = cohort.hazard_shares(k, w)
+        want = (deaths[:, None] * share).sum(axis=(-2, -1)) + (
+            infants[:, None] * share[..., 0]
+        ).sum(-1)
+        got = cohort.hazard_totals(k, w, deaths, infants)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        K = (k[..., None, None] * w).sum(axis=-3)
+        np.testing.assert_allclose(cohort.combined_hazard(k, w), K, rtol=1e-14)
+
+
+def test_year_step_with_every_component_agrees_between_backends():
+    """Two hazard causes, patterned and proportional count causes and two groups of flows:
+    the PyTensor step (the model's) and the numpy step (the estimands') agree."""
+    rng = np.random.default_rng(12)
+    P, S, S_birth, schedule, patterns, weight = _small_inputs(rng, n_ages=9)
+    weights = np.stack([weight, weight[:, ::-1]])
+    masks = np.zeros((2, 2, 9))
+    masks[0] = 1.0
+    masks[1, 0, 3:6] = 1.0
+    const = cohort.StepConstants(schedule, 0.51, weights, patterns, 1, None, masks)
+    k, counts, emig = np.array([0.5, 0.2]), np.array([3.0, 2.0, 4.0]), np.array([5.0, -2.0])
+    want = cohort.year_step(P, S, S_birth, 4.0, 5.0, k, counts, emig, const)
+    tk, tc, te = pt.vector("k"), pt.vector("c"), pt.vector("e")
+    const_t = cohort.StepConstants(
+        pt.as_tensor(schedule),
+        pt.as_tensor(0.51),
+        pt.as_tensor(weights),
+        pt.as_tensor(patterns),
+        1,
+        2,
+        pt.as_tensor(masks),
+    )
+    got = cohort.year_step(
+        pt.as_tensor(P), pt.as_tensor(S), pt.as_tensor(S_birth), 4.0, 5.0, tk, tc, te, const_t
+    )
+    given = {tk: k, tc: counts, te: emig}
+    np.testing.assert_allclose(got.flows.end.eval(given), want.flows.end, rtol=1e-12)
+    np.testing.assert_allclose(got.hazard_totals.eval(given), want.hazard_totals, rtol=1e-12)
+    np.testing.assert_allclose(got.baseline_births.eval(given), want.baseline_births, rtol=1e-12)

@@ -206,3 +206,16 @@ def test_public_api_is_explicit():
     assert "run" in sm.__all__ and "load_run" in sm.__all__
     for name in sm.__all__:
         assert hasattr(sm, name), name
+
+
+def test_group_ages_is_the_same_on_tensors_and_arrays():
+    """The model groups ages by one matrix product; the numpy path by slices."""
+    import pytensor.tensor as pt
+
+    from stalin_mortality.window import load_window
+
+    w = load_window("1927_1959")
+    x = np.random.default_rng(1).uniform(0, 1e5, size=(2, 101))
+    got = w.group_ages(pt.as_tensor(x), xp=pt).eval()
+    np.testing.assert_allclose(got, w.group_ages(x), rtol=1e-13)
+    assert got.shape == (2, len(w.age_group_labels))

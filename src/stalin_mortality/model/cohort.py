@@ -214,11 +214,12 @@ def project_year(
     if proportional is not None:
         # counts distributed in proportion to baseline deaths (e.g. the "unattributed" excess)
         share = baseline_deaths / baseline_deaths.sum(axis=-1).sum(axis=-1)[..., None, None]
-        extra = proportional[..., :, None, None] * share[..., None, :, :]  # [..., c, sex, age]
-        survivors = survivors - extra.sum(axis=-3)
         extra_total = proportional.sum(axis=-1)
+        # every proportional cause has the same age-sex share: their sum is taken at once
+        survivors = survivors - extra_total[..., None, None] * share
         cause_total = extra_total if cause_total is None else cause_total + extra_total
         if detail:
+            extra = proportional[..., :, None, None] * share[..., None, :, :]  # [..., c, s, a]
             cause_deaths = (
                 extra if cause_deaths is None else xp.concatenate([cause_deaths, extra], axis=-3)
             )
@@ -228,9 +229,13 @@ def project_year(
             total = survivors.sum(axis=-1).sum(axis=-1)[..., None, None]
             migration = -emigration[..., None, None] * survivors / total
         else:
-            moved = survivors[..., None, :, :] * migration_masks  # [..., group, sex, age]
-            total = moved.sum(axis=-1).sum(axis=-1)  # [..., group]
-            migration = -((emigration / total)[..., None, None] * moved).sum(axis=-3)
+            # group g moves emigration[g] from its ages in proportion to their survivors:
+            # migration = -survivors * sum_g mask_g * emigration_g / total_g (contractions,
+            # so no [..., group, sex, age] product is formed)
+            total = xp.einsum("...sa,gsa->...g", survivors, migration_masks)  # [..., group]
+            migration = -survivors * xp.einsum(
+                "...g,gsa->...sa", emigration / total, migration_masks
+            )
         survivors = survivors + migration
 
     # Births: exposure of women at age a is the mean of the start and end populations; the
@@ -285,8 +290,34 @@ def hazard_survival(S, S_birth, intensities, weights, n: int | None = None):
     if n == 1:
         return famine_survival(S, S_birth, intensities[..., 0], weights[..., 0, :, :])
     xp = _xp(S, intensities, weights)
-    K = (intensities[..., :, None, None] * weights).sum(axis=-3)  # [..., sex, age]
+    K = combined_hazard(intensities, weights)  # [..., sex, age]
     return xp.exp(K * xp.log(S)), xp.exp(K[..., 0] * xp.log(S_birth))
+
+
+def combined_hazard(intensities, weights):
+    """``K[..., sex, age] = sum_h intensities[..., h] * weights[..., h, sex, age]``, as one
+    contraction (``einsum``): the product ``[..., h, sex, age]`` is never formed, so the
+    model's gradient stays a matrix product (docs/sampling.md)."""
+    xp = _xp(intensities, weights)
+    return xp.einsum("...h,...hsa->...sa", intensities, weights)
+
+
+def hazard_totals(intensities, weights, deaths, infant_deaths):
+    """``[..., h]`` deaths of each hazard cause: the year's hazard deaths (``deaths[..., sex,
+    age]`` at the start of the year, ``infant_deaths[..., sex]`` of its births) split by
+    :func:`hazard_shares`, summed over sex and age.  Written as two contractions with
+    ``deaths / K``, equal to summing ``deaths * hazard_shares(...)`` without forming the
+    ``[..., h, sex, age]`` shares (where ``K`` is 0 no cause is active and no one died of
+    one)."""
+    xp = _xp(intensities, weights, deaths)
+    K = combined_hazard(intensities, weights)
+    per = deaths / xp.where(K > 0, K, 1.0)
+    K0 = K[..., 0]
+    per0 = infant_deaths / xp.where(K0 > 0, K0, 1.0)
+    return intensities * (
+        xp.einsum("...hsa,...sa->...h", weights, per)
+        + xp.einsum("...hs,...s->...h", weights[..., 0], per0)
+    )
 
 
 def hazard_shares(intensities, weights):
@@ -374,13 +405,13 @@ def year_step(P, S, S_birth, tfr, tfr_base, intensities, counts, emigration, c, 
                 by_age[..., 0] += f.hazard_infant_deaths
                 by_age = by_age[..., None, :, :]
         else:
-            share = hazard_shares(intensities, c.hazard_weights)
-            split = f.hazard_deaths[..., None, :, :] * share
-            infants = f.hazard_infant_deaths[..., None, :] * share[..., 0]
-            totals = split.sum(axis=-1).sum(axis=-1) + infants.sum(axis=-1)
+            totals = hazard_totals(
+                intensities, c.hazard_weights, f.hazard_deaths, f.hazard_infant_deaths
+            )
             if detail:
-                by_age = split.copy()
-                by_age[..., 0] += infants
+                share = hazard_shares(intensities, c.hazard_weights)
+                by_age = f.hazard_deaths[..., None, :, :] * share
+                by_age[..., 0] += f.hazard_infant_deaths[..., None, :] * share[..., 0]
     return StepResult(f, baseline_births, totals, by_age)
 
 
