@@ -133,7 +133,21 @@ def census_totals(run, estimands=None) -> pd.DataFrame:
 
 def series_checks(run, estimands=None) -> pd.DataFrame:
     """Every registered and archival observation against its replicate (median and
-    interval), and the share of replicates below the observation (near 0 or 1: a misfit)."""
+    interval), and the share of replicates below the observation (near 0 or 1: a misfit).
+
+    Computed once per run (its table and its figure both show it; the replicates are
+    seeded, so a second computation would give the same numbers)."""
+    cache = getattr(run, "_cache", None)
+    own = cache is not None and (estimands is None or estimands is cache.get("posterior"))
+    if own and "series_checks" in cache:
+        return cache["series_checks"].copy()
+    table = _series_checks(run, estimands)
+    if own:
+        cache["series_checks"] = table.copy()
+    return table
+
+
+def _series_checks(run, estimands=None) -> pd.DataFrame:
     window = run.window
     est = estimands if estimands is not None else run.estimands()
     rng = np.random.default_rng(SEED)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xarray as xr
 
 import stalin_mortality as sm
 from stalin_mortality import cli
@@ -351,6 +352,24 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     # power scaling is left out of quick runs (it evaluates every draw): compute it here
     run = sm.load_run(quick_run)
     tree = sensitivity.log_densities(run)
+    # the log densities mapped over the draws in JAX are PyMC's, value for value
+    import dataclasses
+    import warnings
+
+    import pymc as pm
+
+    few = run.tree.copy()
+    few["posterior"] = xr.DataTree(run.tree["posterior"].to_dataset().isel(draw=slice(0, 3)))
+    small = xr.DataTree.from_dict({"posterior": few["posterior"].to_dataset()})
+    model = run.model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = pm.stats.compute_log_prior(small, model=model, progressbar=False)
+        want = pm.stats.compute_log_likelihood(want, model=model, progressbar=False)
+    got = sensitivity.log_densities(dataclasses.replace(run, tree=few, _cache={}))
+    for g in ("log_prior", "log_likelihood"):
+        assert set(got[g].data_vars) == set(want[g].data_vars)
+        xr.testing.assert_allclose(got[g].to_dataset(), want[g].to_dataset(), rtol=1e-9)
     ps = sensitivity.power_scaling_table(run, tree)
     assert len(ps) == len(summary) and {"prior", "likelihood", "diagnosis"} <= set(ps)
     by_prior = sensitivity.power_scaling_by_prior(run, tree).set_index("quantity")

@@ -446,6 +446,16 @@ def simulate(
     )
     P = P0
     populations, steps = [P0], []
+    by_age = h_pos = c_pos = None
+    by_sex: list = []
+    if detail and not counterfactual:
+        # excess deaths by cause, year, sex and age, written in place year by year (stacking
+        # per-year arrays and then reordering the causes copied this, the largest array of
+        # the estimands, three times)
+        order = [c.name for c in window.causes]
+        h_pos = [order.index(c.name) for c in window.hazard_causes]
+        c_pos = [order.index(c.name) for c in causes.count_order(window)]
+        n_causes = len(order)
     for i in range(len(window.years)):
         step = cohort.year_step(
             P,
@@ -460,6 +470,18 @@ def simulate(
             detail=detail,
         )
         steps.append(step)
+        if detail:
+            by_sex.append(cohort.deaths_by_sex(step.flows))
+        if h_pos is not None:
+            if by_age is None:
+                end = step.flows.end
+                by_age = np.zeros((*end.shape[:-2], n_causes, len(window.years), *end.shape[-2:]))
+            if h_pos:
+                by_age[..., h_pos, i, :, :] = step.hazard_by_age
+            if c_pos:
+                by_age[..., c_pos, i, :, :] = step.flows.cause_deaths
+                step.flows.cause_deaths = None  # kept once, in by_age
+            step.hazard_by_age = None
         P = step.flows.end
         populations.append(P)
     flows_ = [s.flows for s in steps]
@@ -479,13 +501,8 @@ def simulate(
             window, hazard_totals, None if counts is None else np.moveaxis(counts, -1, -2), np
         )
         if detail:
-            out["deaths_by_sex"] = np.stack([cohort.deaths_by_sex(f) for f in flows_], axis=-2)
-            h_age = c_age = None
-            if hazards is not None:
-                h_age = np.stack([s.hazard_by_age for s in steps], axis=-3)
-            if counts is not None:
-                c_age = np.stack([f.cause_deaths for f in flows_], axis=-3)
-            out["excess_by_age"] = _in_window_order(window, h_age, c_age, np, axis=-4)
+            out["deaths_by_sex"] = np.stack(by_sex, axis=-2)
+            out["excess_by_age"] = by_age
     return out
 
 
