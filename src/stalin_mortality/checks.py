@@ -137,14 +137,12 @@ def series_checks(run, estimands=None) -> pd.DataFrame:
 
     Computed once per run (its table and its figure both show it; the replicates are
     seeded, so a second computation would give the same numbers)."""
-    cache = getattr(run, "_cache", None)
-    own = cache is not None and (estimands is None or estimands is cache.get("posterior"))
-    if own and "series_checks" in cache:
-        return cache["series_checks"].copy()
-    table = _series_checks(run, estimands)
-    if own:
-        cache["series_checks"] = table.copy()
-    return table
+    cache: dict | None = getattr(run, "_cache", None)
+    if cache is None or (estimands is not None and estimands is not cache.get("posterior")):
+        return _series_checks(run, estimands)
+    if "series_checks" not in cache:
+        cache["series_checks"] = _series_checks(run, estimands)
+    return cache["series_checks"].copy()
 
 
 def _series_checks(run, estimands=None) -> pd.DataFrame:
