@@ -406,7 +406,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--no-power-scaling",
         action="store_true",
-        help="skip the power-scaling tables (about 40 s; default: written by full runs)",
+        help="skip the power-scaling tables (about 20 s; default: written by full runs)",
     )
     r.add_argument(
         "--quiet",

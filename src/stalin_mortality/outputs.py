@@ -343,7 +343,7 @@ def write_outputs(run, directory: Path) -> list[Path]:
         from .sensitivity import write_sensitivity
 
         progress.say("identification report (power scaling on full runs)")
-        # power scaling rebuilds the model and evaluates every draw (about 40 s): full runs
+        # power scaling rebuilds the model and evaluates every draw (about 20 s): full runs
         paths += write_sensitivity(
             run,
             directory,

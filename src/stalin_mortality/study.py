@@ -38,7 +38,7 @@ def run(
 ) -> tuple[Path, inference.Diagnostics]:
     """Run a study end to end and write posterior, manifest, tables and figures to ``out``;
     a failed convergence gate is written too (``status: failed_diagnostics``).
-    ``power_scaling=False`` skips the power-scaling tables (about 40 s; default: full runs
+    ``power_scaling=False`` skips the power-scaling tables (about 20 s; default: full runs
     write them, quick runs do not); the manifest records the choice, so ``report``
     rewrites the same tables."""
     if study not in STUDIES:
