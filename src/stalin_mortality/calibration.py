@@ -672,13 +672,17 @@ def validate(
     return {"counts": counts, "files": files, **timing}
 
 
-def _run_scenario(name: str, out: str, window: str, seed: int, quick: bool) -> dict:
-    """One scenario's full run, on a worker (its chains on the worker's one core)."""
+def _run_scenario(
+    name: str, out: str, window: str, seed: int, quick: bool, scope: str = "window"
+) -> dict:
+    """One scenario's full run, on a worker (its chains on the worker's one core);
+    ``scope``: ``SamplerConfig.precondition_scope``."""
     from . import study
     from .inference import SamplerConfig
 
     config = SamplerConfig.quick() if quick else SamplerConfig()
     config.progressbar = False
+    config.precondition_scope = scope
     config.cores = 1
     _, diag = study.run(
         out=Path(out),
@@ -702,6 +706,7 @@ def sweep(
     workers: int | None = None,
     quick: bool = False,
     force: bool = False,
+    precondition_scope: str = "window",
 ):
     """Run ``scenarios`` (default: the identification report's) through one cluster, each
     into ``root/<name>`` (skipping those already there unless ``force``), and return the
@@ -721,7 +726,16 @@ def sweep(
     if todo:
         with client(scheduler, workers) as c:
             futures = {
-                c.submit(_run_scenario, n, str(d), window, seed, quick, key=f"sweep-{n}"): n
+                c.submit(
+                    _run_scenario,
+                    n,
+                    str(d),
+                    window,
+                    seed,
+                    quick,
+                    precondition_scope,
+                    key=f"sweep-{n}",
+                ): n
                 for n, d in todo
             }
             for fut in as_completed(futures):

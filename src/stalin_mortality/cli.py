@@ -24,6 +24,7 @@ def _run(args) -> int:
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     config.precondition = not args.no_precondition
+    config.precondition_scope = args.precondition_scope
     what = f"window {args.window}" if args.study == "engine" else f"study {args.study}"
     print(f"running {what} with scenario '{args.scenario}', seed {args.seed}, {args.sampler}")
     # each scenario has its own folder unless --out says otherwise: a run never lands in
@@ -162,6 +163,9 @@ def _scenario_table(args) -> int:
             continue
         config = SamplerConfig.quick() if args.quick else SamplerConfig()
         config.progressbar = False
+        config.precondition_scope = args.precondition_scope
+        if args.target_accept is not None:
+            config.target_accept = args.target_accept
         print(f"{name}: running into {out}", flush=True)
         _, diag = study.run(
             out=out,
@@ -237,6 +241,7 @@ def _sweep(args) -> int:
         workers=args.workers,
         quick=args.quick,
         force=args.force,
+        precondition_scope=args.precondition_scope,
     )
     return _write_scenario_table(table, Path(args.root), args.quick)
 
@@ -396,6 +401,14 @@ def parser() -> argparse.ArgumentParser:
         help="sample in the model's own coordinates, not the window's shipped preconditioner "
         "(the same posterior; docs/sampling.md)",
     )
+    r.add_argument(
+        "--precondition-scope",
+        choices=["fitted", "window"],
+        default="window",
+        help="where the window's preconditioner is used: 'window' (default) for any "
+        "scenario and data whose parameters it matches, the convergence gate deciding; "
+        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
+    )
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument(
         "--allow-bad-diagnostics",
@@ -474,6 +487,21 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="default %(default)s")
     st.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
     st.add_argument("--force", action="store_true", help="run scenarios already there again")
+    st.add_argument(
+        "--target-accept",
+        type=_probability,
+        default=None,
+        help="NUTS target acceptance of these runs (default: run's; 0.99 for a scenario "
+        "whose run had divergences at 0.98; the table records each run's)",
+    )
+    st.add_argument(
+        "--precondition-scope",
+        choices=["fitted", "window"],
+        default="window",
+        help="where the window's preconditioner is used: 'window' (default) for any "
+        "scenario and data whose parameters it matches, the convergence gate deciding; "
+        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
+    )
     st.set_defaults(func=_scenario_table)
     v = sub.add_parser(
         "validate",
@@ -533,6 +561,14 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, default=None, help="LocalCluster workers")
     sw.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
     sw.add_argument("--force", action="store_true", help="run scenarios already there again")
+    sw.add_argument(
+        "--precondition-scope",
+        choices=["fitted", "window"],
+        default="window",
+        help="where the window's preconditioner is used: 'window' (default) for any "
+        "scenario and data whose parameters it matches, the convergence gate deciding; "
+        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
+    )
     sw.set_defaults(func=_sweep)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument(

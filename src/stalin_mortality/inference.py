@@ -76,6 +76,12 @@ class SamplerConfig:
     #: the model (``precondition.for_window``): the same posterior, a fraction of the
     #: warm-up.  False: the model's own coordinates.
     precondition: bool = True
+    #: Where the shipped preconditioner is used: ``"window"`` for any scenario and data of
+    #: the window whose parameters it matches, the convergence gate deciding (measured on
+    #: the twelve such scenarios of 1927-1939 and the whole era's ``no_cohort_error``:
+    #: docs/sampling.md); ``"fitted"`` only for the window text, scenario and data it was
+    #: made from (its fingerprint).  The posterior is the same either way.
+    precondition_scope: str = "window"
     #: Start every chain at the model's initial point (no jitter); ``None`` leaves it to the
     #: model (``model.same_start``, default True).  The engine needs it (jittered chains ran
     #: off to absurd populations); nutpie cannot start where a gradient component is exactly

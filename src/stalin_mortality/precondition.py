@@ -18,10 +18,13 @@ valid (if less well matched) one for any other; the convergence gate judges ever
 The file of a window is ``resources/preconditioners/<window>.npz``, written by
 ``stalin-mortality precondition RUN_DIR --out FILE`` from a saved run of that window.  It
 records the value variables' names and sizes and a fingerprint of what the run was fitted
-to (the window file's text, the scenario's hash, the data files' checksums).  A fit uses it
-only when all of these match: the short settings it allows (``PRECONDITIONED_DEFAULTS``)
-were measured on that posterior alone.  Any other scenario, data set or window text is
-fitted in the model's own coordinates with the long settings, and the fit says why.
+to (the window file's text, the scenario's hash, the data files' checksums).  By default
+(:func:`select` with scope ``"window"``) a fit uses it whenever the model's parameters
+match, and says what differs from what it was made for: the short settings it allows
+(``PRECONDITIONED_DEFAULTS``) passed the gate on the twelve matching scenarios of 1927-1939
+and the whole era's ``no_cohort_error`` (docs/sampling.md).  Scope ``"fitted"`` uses it only
+when the fingerprint matches too; any other fit is made in the model's own coordinates
+with the long settings, and says why.
 """
 
 from __future__ import annotations
@@ -174,6 +177,38 @@ def _value_layout(model: pm.Model, point: dict | None = None) -> tuple[list[str]
 
 def path_for(window_name: str, directory: Path = PRECONDITIONER_DIR) -> Path:
     return Path(directory) / f"{window_name}.npz"
+
+
+SCOPES = ("fitted", "window")
+
+
+def select(
+    window_name: str,
+    model: pm.Model,
+    fitted_to: dict,
+    scope: str = "fitted",
+    directory: Path = PRECONDITIONER_DIR,
+):
+    """:func:`for_window` under a scope (``SamplerConfig.precondition_scope``): ``"fitted"``
+    uses the file only for the fingerprint ``fitted_to`` it was made for; ``"window"`` for
+    any scenario and data whose model it matches, and the message says what differs.
+    Returns ``(preconditioner or None, message)``."""
+    if scope not in SCOPES:
+        raise ValueError(f"precondition_scope must be one of {SCOPES}, not {scope!r}")
+    if scope == "fitted":
+        return for_window(window_name, model, directory, fitted_to=fitted_to)
+    pre, why = for_window(window_name, model, directory)
+    if pre is not None:
+        differ = [
+            k for k in ("window", "scenario", "data") if pre.fingerprint.get(k) != fitted_to.get(k)
+        ]
+        if differ:
+            why += (
+                f" (made for scenario '{pre.provenance.get('scenario', '?')}' on the shipped "
+                f"data and window; this fit's {', '.join(differ)} differ(s): used by "
+                "precondition_scope 'window', the convergence gate decides)"
+            )
+    return pre, why
 
 
 def for_window(

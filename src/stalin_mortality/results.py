@@ -133,10 +133,10 @@ def run(
     model = build_model(observations, win, sc, inputs=inputs, priors=priors)
     # the value checks of `check` (0.5 s); the JAX gradient check (9 s) is `check`'s alone
     check_model(model, win, inputs, priors)
-    pre = None
+    pre, why = None, ""
     if config.precondition and config.nuts_sampler == "nutpie":
         fitted_to = precondition.fingerprint(win, sc, checksums)
-        pre, why = precondition.for_window(win.name, model, fitted_to=fitted_to)
+        pre, why = precondition.select(win.name, model, fitted_to, config.precondition_scope)
         progress.say(why)
     tree = inference.fit(
         model, config, seed, prior_var_names=prior_var_names(model), preconditioner=pre
@@ -155,8 +155,15 @@ def run(
     )
     result = Run(tree, win, sc, inputs, claims.reset_index(drop=True), manifest, observations)
     if not diagnostics.passed and not accept_failed_gate:
+        hint = ""
+        if pre is not None and "differ" in why:
+            hint = (
+                " (sampled with a preconditioner made for another scenario or data: "
+                "--target-accept 0.99, or --no-precondition for the model's own coordinates "
+                "and the long settings)"
+            )
         raise ConvergenceError(
-            "convergence gate failed: " + "; ".join(diagnostics.failures), result=result
+            "convergence gate failed: " + "; ".join(diagnostics.failures) + hint, result=result
         )
     return result
 

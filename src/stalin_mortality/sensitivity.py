@@ -339,6 +339,9 @@ def scenario_table(directories: list[Path]) -> pd.DataFrame:
             "gate": "passed" if diag["passed"] else "FAILED",
             "target_accept": manifest.get("sampler", {}).get("target_accept"),
             "draws": manifest.get("sampler", {}).get("draws"),
+            # the coordinates sampled in (the posterior is the same): the preconditioner's
+            # file, "" for the model's own
+            "preconditioner": (manifest.get("preconditioner") or {}).get("file", ""),
         }
         for r in headline(Path(d)).itertuples(index=False):
             if r.quantity.startswith(SCENARIO_ROWS):
@@ -356,7 +359,15 @@ def scenario_markdown(table: pd.DataFrame) -> str:
         q.split(": ", 1)[1] if q.startswith("excess deaths") else q.split(" (")[0]
         for q in quantities
     ]
-    head = ["scenario", *short, "divergences", "max r_hat", "min ESS", "target_accept"]
+    head = [
+        "scenario",
+        *short,
+        "divergences",
+        "max r_hat",
+        "min ESS",
+        "target_accept",
+        "preconditioned",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.to_dict("records"):
         cells = [
@@ -370,5 +381,6 @@ def scenario_markdown(table: pd.DataFrame) -> str:
         ess = min(r["min_ess_bulk"], r["min_ess_tail"])
         cells += [str(r["divergences"]), f"{r['max_rhat']:.3f}", f"{ess:.0f}"]
         cells.append(str(r.get("target_accept", "")))
+        cells.append("yes" if r.get("preconditioner") else "no")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

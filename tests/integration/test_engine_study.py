@@ -364,8 +364,10 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     model = run.model()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        want = pm.stats.compute_log_prior(small, model=model, progressbar=False)
-        want = pm.stats.compute_log_likelihood(want, model=model, progressbar=False)
+        # (JAX as the backend: the C backend's compile from an empty cache is slow)
+        kw = {"model": model, "progressbar": False, "backend": "jax"}
+        want = pm.stats.compute_log_prior(small, **kw)
+        want = pm.stats.compute_log_likelihood(want, **kw)
     got = sensitivity.log_densities(dataclasses.replace(run, tree=few, _cache={}))
     for g in ("log_prior", "log_likelihood"):
         assert set(got[g].data_vars) == set(want[g].data_vars)
@@ -431,5 +433,9 @@ def test_scenario_table_reads_saved_runs_and_marks_them(quick_run, tmp_path, cap
     assert row.scenario == "default" and bool(row.quick) and row.target_accept == 0.95
     assert any(c.startswith("ladder 4r ") and c.endswith(": median") for c in table.columns)
     md = (root / "scenario_table.md").read_text()
-    assert "| default (quick)" in md and "target_accept" in md
+    assert "| default (quick)" in md and "target_accept" in md and "preconditioned" in md
+    # the coordinates each run sampled in, from its manifest
+    manifest = json.loads((quick_run / "manifest.json").read_text())
+    made = (manifest.get("preconditioner") or {}).get("file", "")
+    assert (row.preconditioner if isinstance(row.preconditioner, str) else "") == made
     assert "famine 1931-33 (on the ladder)" in md

@@ -140,6 +140,17 @@ def test_file_round_trip_and_mismatch(tmp_path):
         "fp", model, directory=tmp_path, fitted_to={**same, "scenario": "other"}
     )
     assert found is None and "scenario differ" in why and "own coordinates" in why
+    # scope 'window': any scenario of the window, saying what differs; 'fitted': as above
+    other_scenario = {**same, "scenario": "other"}
+    found, why = P.select("fp", model, other_scenario, "window", directory=tmp_path)
+    assert found is not None and "scenario differ" in why and "scope 'window'" in why
+    found, why = P.select("fp", model, same, "window", directory=tmp_path)
+    assert found is not None and "differ" not in why
+    assert P.select("fp", model, other_scenario, "fitted", directory=tmp_path)[0] is None
+    found, why = P.select("fp", other, other_scenario, "window", directory=tmp_path)
+    assert found is None and "does not match" in why  # the layout still has to match
+    with pytest.raises(ValueError, match="precondition_scope"):
+        P.select("fp", model, same, "anything", directory=tmp_path)
     # a damaged file is not used, and says so, rather than crashing the fit
     (tmp_path / "bad.npz").write_bytes(path.read_bytes()[:-40])
     found, why = P.for_window("bad", model, directory=tmp_path)
