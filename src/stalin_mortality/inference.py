@@ -25,7 +25,7 @@ import xarray as xr
 from . import progress
 from .constants import DEFAULT_SEED
 from .exceptions import ConvergenceError, Interrupted, ResultsError
-from .precondition import WHITE, whiten
+from .precondition import WHITE, match, whiten
 
 #: Set by the signal handlers of :func:`install_signal_handlers` (SIGINT, SIGTERM): nutpie
 #: catches the interrupt and returns the draws it has, which must never pass for a result.
@@ -223,6 +223,7 @@ def fit(
         preconditioner=json.dumps(
             preconditioner.describe() if preconditioner is not None else None
         ),
+        preconditioner_match=post.attrs.get("preconditioner_match", "null"),
     )
     if preconditioner is not None:
         # the coordinates the draws were made in, kept with them (results are
@@ -291,6 +292,13 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditi
     )
     seconds = time.perf_counter() - t0
     if preconditioner is not None:
+        fit = match(post["posterior"][WHITE].values)
+        post.attrs["preconditioner_match"] = json.dumps(fit)
+        progress.say(
+            f"the posterior in the preconditioner's coordinates: max |mean| "
+            f"{fit['max_abs_mean_z']:.2f}, covariance eigenvalues {fit['cov_eigenvalue_min']:.2f}"
+            f"-{fit['cov_eigenvalue_max']:.2f} (0 and 1 where it fits)"
+        )
         for group in ("posterior", "warmup_posterior"):
             if group in post.children:
                 post[group] = post[group].to_dataset().drop_vars(WHITE, errors="ignore")
@@ -376,6 +384,7 @@ def manifest(
         "seed": seed,
         "sampler": json.loads(tree.attrs["sampler"]),
         "preconditioner": json.loads(tree.attrs.get("preconditioner", "null")),
+        "preconditioner_match": json.loads(tree.attrs.get("preconditioner_match", "null")),
         "quick": bool(quick),
         "timing_seconds": {
             "prior": tree.attrs.get("prior_seconds"),

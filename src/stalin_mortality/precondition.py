@@ -186,19 +186,27 @@ def select(
     window_name: str,
     model: pm.Model,
     fitted_to: dict,
-    scope: str = "fitted",
+    scope: str = "window",
     directory: Path = PRECONDITIONER_DIR,
 ):
     """:func:`for_window` under a scope (``SamplerConfig.precondition_scope``): ``"fitted"``
     uses the file only for the fingerprint ``fitted_to`` it was made for; ``"window"`` for
-    any scenario and data whose model it matches, and the message says what differs.
-    Returns ``(preconditioner or None, message)``."""
+    any scenario on the same window text and data (what was measured: docs/sampling.md),
+    and the message says what differs.  Returns ``(preconditioner or None, message)``."""
     if scope not in SCOPES:
         raise ValueError(f"precondition_scope must be one of {SCOPES}, not {scope!r}")
     if scope == "fitted":
         return for_window(window_name, model, directory, fitted_to=fitted_to)
     pre, why = for_window(window_name, model, directory)
     if pre is not None:
+        other = [k for k in ("window", "data") if pre.fingerprint.get(k) != fitted_to.get(k)]
+        if other:
+            return None, (
+                f"{pre.file or 'the preconditioner'} was made on the shipped window text and "
+                f"data; this fit's {', '.join(other)} differ(s): fitted in the model's own "
+                "coordinates with the long settings (a scenario may differ, the data and "
+                "window may not: docs/sampling.md)"
+            )
         differ = [
             k for k in ("window", "scenario", "data") if pre.fingerprint.get(k) != fitted_to.get(k)
         ]
@@ -244,6 +252,20 @@ def for_window(
                 "coordinates with the long settings (docs/sampling.md)"
             )
     return pre, f"preconditioned by {path.name}"
+
+
+def match(z: np.ndarray) -> dict:
+    """How well a preconditioner fits a posterior, from the draws in its coordinates ``z``
+    (``[draw, k]``; ``z = L^-1 (u - m)``): the largest ``|mean z|`` and the extreme
+    eigenvalues of ``cov(z)``; 0 and 1 where it is the posterior's own, a small eigenvalue
+    a direction the posterior is narrower in than the one it was made from."""
+    z = np.asarray(z, dtype=float).reshape(-1, np.shape(z)[-1])
+    eig = np.linalg.eigvalsh(np.atleast_2d(np.cov(z, rowvar=False)))
+    return {
+        "max_abs_mean_z": round(float(np.abs(z.mean(axis=0)).max()), 4),
+        "cov_eigenvalue_min": round(float(eig.min()), 4),
+        "cov_eigenvalue_max": round(float(eig.max()), 4),
+    }
 
 
 def unconstrained_draws(model: pm.Model, posterior: xr.Dataset) -> np.ndarray:

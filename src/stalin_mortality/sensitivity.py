@@ -149,6 +149,8 @@ def log_densities(run) -> xr.DataTree:
     coords, dims = coords_and_dims_for_inferencedata(umodel)
 
     def group(rvs, vals):
+        # the posterior's own chain and draw labels (dict_to_dataset numbers them from 0)
+        labels = {"chain": post["chain"].values, "draw": post["draw"].values}
         return dict_to_dataset(
             {rv.name: v for rv, v in zip(rvs, vals, strict=True)},
             inference_library=pymc,
@@ -156,7 +158,7 @@ def log_densities(run) -> xr.DataTree:
             coords=coords,
             sample_dims=["chain", "draw"],
             skip_event_dims=True,
-        )
+        ).assign_coords(labels)
 
     tree = xr.DataTree.from_dict(
         {
@@ -216,9 +218,9 @@ KEY_PRIORS = (
 
 
 def power_scaling_by_prior(run, tree: xr.DataTree | None = None) -> pd.DataFrame:
-    """Prior sensitivity of every headline to each key prior scaled alone (``psense`` with
-    ``prior_var_names``): one row per headline, one column per prior.  Unlike scaling the
-    whole joint prior, this says which assumption a headline rests on."""
+    """Prior sensitivity of every headline to each key prior scaled alone (``psense`` of
+    the prior with ``group_var_names``): one row per headline, one column per prior.
+    Unlike scaling the whole joint prior, this says which assumption a headline rests on."""
     import arviz_stats as azs
 
     tree, names = _with_headlines(run, tree)

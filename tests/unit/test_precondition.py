@@ -144,6 +144,10 @@ def test_file_round_trip_and_mismatch(tmp_path):
     other_scenario = {**same, "scenario": "other"}
     found, why = P.select("fp", model, other_scenario, "window", directory=tmp_path)
     assert found is not None and "scenario differ" in why and "scope 'window'" in why
+    # ... but not other data or window text: those were not measured
+    for k in ("data", "window"):
+        found, why = P.select("fp", model, {**same, k: "other"}, "window", directory=tmp_path)
+        assert found is None and f"{k} differ" in why and "own coordinates" in why
     found, why = P.select("fp", model, same, "window", directory=tmp_path)
     assert found is not None and "differ" not in why
     assert P.select("fp", model, other_scenario, "fitted", directory=tmp_path)[0] is None
@@ -158,6 +162,17 @@ def test_file_round_trip_and_mismatch(tmp_path):
     # saved with a fit: the coordinates of its draws
     ds = back.to_dataset()
     assert ds["chol"].shape == (6, 6) and "sha256" in ds.attrs["describe"]
+
+
+def test_match_reads_how_well_a_preconditioner_fits():
+    """Draws that are the preconditioner's own posterior give mean 0 and eigenvalues near 1;
+    a posterior narrower in one direction shows a small eigenvalue, one moved a large mean."""
+    z = np.random.default_rng(2).normal(size=(20000, 4))
+    own = P.match(z)
+    assert own["max_abs_mean_z"] < 0.05
+    assert 0.9 < own["cov_eigenvalue_min"] <= own["cov_eigenvalue_max"] < 1.1
+    narrow = P.match(z * np.array([1.0, 1.0, 0.1, 1.0]) + np.array([0.0, 3.0, 0.0, 0.0]))
+    assert narrow["cov_eigenvalue_min"] < 0.02 and narrow["max_abs_mean_z"] > 2.9
 
 
 def test_resolved_settings():
@@ -216,6 +231,9 @@ def test_a_preconditioned_fit_keeps_the_posterior_s_layout(tmp_path):
         for v in a.data_vars:
             assert a[v].dims == b[v].dims, v
     assert json.loads(white.attrs["preconditioner"])["draws"] == 400
+    fit = json.loads(white.attrs["preconditioner_match"])  # the draws in z, recorded
+    assert fit["cov_eigenvalue_min"] <= fit["cov_eigenvalue_max"]
+    assert json.loads(plain.attrs["preconditioner_match"]) is None
     assert "whitened" in white["sample_stats"].attrs["sampled_in"]
     white.to_netcdf(tmp_path / "w.nc", engine="h5netcdf")  # what a results folder keeps
     back = xr.open_datatree(tmp_path / "w.nc", engine="h5netcdf")

@@ -411,6 +411,8 @@ def simulate(
     ``excess`` [..., cause, year] (window order), ``initial`` [..., sex, age] and ``flows``
     (one :class:`cohort.YearFlows` per year, numpy only); with ``detail`` (numpy only) also
     ``deaths_by_sex`` [..., year, sex] and ``excess_by_age`` [..., cause, year, sex, age]
+    (each year's ``flows[i].cause_deaths`` is then None: those deaths are in
+    ``excess_by_age``)
     (deaths of the year's births counted at age 0).
     """
     xp = cohort._xp(*params.values())
