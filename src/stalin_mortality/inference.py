@@ -291,14 +291,18 @@ def _sample_nutpie(model: pm.Model, config: SamplerConfig, seed: int, preconditi
         adaptation="low_rank" if config.low_rank_mass_matrix else "diag",
     )
     seconds = time.perf_counter() - t0
-    if preconditioner is not None:
-        fit = match(post["posterior"][WHITE].values)
-        post.attrs["preconditioner_match"] = json.dumps(fit)
-        progress.say(
-            f"the posterior in the preconditioner's coordinates: max |mean| "
-            f"{fit['max_abs_mean_z']:.2f}, covariance eigenvalues {fit['cov_eigenvalue_min']:.2f}"
-            f"-{fit['cov_eigenvalue_max']:.2f} (0 and 1 where it fits)"
-        )
+    if preconditioner is not None and not INTERRUPTED.is_set():
+        # (an interrupted run has few or no draws: it is refused by _check_complete)
+        z = post["posterior"][WHITE].values if "posterior" in post.children else None
+        if z is not None and z.size // z.shape[-1] > z.shape[-1]:
+            fit = match(z)
+            post.attrs["preconditioner_match"] = json.dumps(fit)
+            progress.say(
+                f"the posterior in the preconditioner's coordinates: max |mean| "
+                f"{fit['max_abs_mean_z']:.2f}, covariance eigenvalues "
+                f"{fit['cov_eigenvalue_min']:.2f}-{fit['cov_eigenvalue_max']:.2f} "
+                "(0 and 1 where it fits)"
+            )
         for group in ("posterior", "warmup_posterior"):
             if group in post.children:
                 post[group] = post[group].to_dataset().drop_vars(WHITE, errors="ignore")
