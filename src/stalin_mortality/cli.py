@@ -334,6 +334,18 @@ def _precondition(args) -> int:
     return 0
 
 
+def _add_precondition_scope(p: argparse.ArgumentParser) -> None:
+    """``--precondition-scope`` of ``run``, ``scenario-table`` and ``sweep``."""
+    p.add_argument(
+        "--precondition-scope",
+        choices=["fitted", "window"],
+        default="window",
+        help="where the window's preconditioner is used: 'window' (default) for any "
+        "scenario and data whose parameters it matches, the convergence gate deciding; "
+        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stalin-mortality",
@@ -401,14 +413,7 @@ def parser() -> argparse.ArgumentParser:
         help="sample in the model's own coordinates, not the window's shipped preconditioner "
         "(the same posterior; docs/sampling.md)",
     )
-    r.add_argument(
-        "--precondition-scope",
-        choices=["fitted", "window"],
-        default="window",
-        help="where the window's preconditioner is used: 'window' (default) for any "
-        "scenario and data whose parameters it matches, the convergence gate deciding; "
-        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
-    )
+    _add_precondition_scope(r)
     r.add_argument("--force", action="store_true", help="overwrite an existing results folder")
     r.add_argument(
         "--allow-bad-diagnostics",
@@ -494,14 +499,7 @@ def parser() -> argparse.ArgumentParser:
         help="NUTS target acceptance of these runs (default: run's; 0.99 for a scenario "
         "whose run had divergences at 0.98; the table records each run's)",
     )
-    st.add_argument(
-        "--precondition-scope",
-        choices=["fitted", "window"],
-        default="window",
-        help="where the window's preconditioner is used: 'window' (default) for any "
-        "scenario and data whose parameters it matches, the convergence gate deciding; "
-        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
-    )
+    _add_precondition_scope(st)
     st.set_defaults(func=_scenario_table)
     v = sub.add_parser(
         "validate",
@@ -561,14 +559,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, default=None, help="LocalCluster workers")
     sw.add_argument("--quick", action="store_true", help="smoke runs (2 x 200 draws)")
     sw.add_argument("--force", action="store_true", help="run scenarios already there again")
-    sw.add_argument(
-        "--precondition-scope",
-        choices=["fitted", "window"],
-        default="window",
-        help="where the window's preconditioner is used: 'window' (default) for any "
-        "scenario and data whose parameters it matches, the convergence gate deciding; "
-        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
-    )
+    _add_precondition_scope(sw)
     sw.set_defaults(func=_sweep)
     c = sub.add_parser("check", help="validate data and a scenario only")
     c.add_argument(
