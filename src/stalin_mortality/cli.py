@@ -341,8 +341,9 @@ def _add_precondition_scope(p: argparse.ArgumentParser) -> None:
         choices=["fitted", "window"],
         default="window",
         help="where the window's preconditioner is used: 'window' (default) for any "
-        "scenario and data whose parameters it matches, the convergence gate deciding; "
-        "'fitted' only for the scenario and data it was made from (docs/sampling.md)",
+        "scenario whose parameters it matches, on the data and window text it was made on, "
+        "the convergence gate deciding; 'fitted' only for the scenario it was made from "
+        "too (docs/sampling.md)",
     )
 
 

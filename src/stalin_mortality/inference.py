@@ -76,8 +76,9 @@ class SamplerConfig:
     #: the model (``precondition.for_window``): the same posterior, a fraction of the
     #: warm-up.  False: the model's own coordinates.
     precondition: bool = True
-    #: Where the shipped preconditioner is used: ``"window"`` for any scenario and data of
-    #: the window whose parameters it matches, the convergence gate deciding (measured on
+    #: Where the shipped preconditioner is used: ``"window"`` for any scenario of the
+    #: window whose parameters it matches, on the data and window text it was made on
+    #: (``precondition.select``), the convergence gate deciding (measured on
     #: the twelve such scenarios of 1927-1939 and the whole era's ``no_cohort_error``:
     #: docs/sampling.md); ``"fitted"`` only for the window text, scenario and data it was
     #: made from (its fingerprint).  The posterior is the same either way.
