@@ -101,6 +101,11 @@ class Preconditioner:
     def dim(self) -> int:
         return int(sum(self.sizes))
 
+    def differs(self, fitted_to: dict, keys=("window", "scenario", "data")) -> list[str]:
+        """The parts of the fingerprint ``fitted_to`` (:func:`fingerprint`) that differ from
+        what this preconditioner was made for."""
+        return [k for k in keys if self.fingerprint.get(k) != fitted_to.get(k)]
+
     def matches(self, model: pm.Model, point: dict | None = None) -> bool:
         """True when ``model``'s value variables have these names and sizes, in order
         (``point``: the model's initial point, if the caller has it)."""
@@ -199,7 +204,7 @@ def select(
         return for_window(window_name, model, directory, fitted_to=fitted_to)
     pre, why = for_window(window_name, model, directory)
     if pre is not None:
-        other = [k for k in ("window", "data") if pre.fingerprint.get(k) != fitted_to.get(k)]
+        other = pre.differs(fitted_to, ("window", "data"))
         if other:
             return None, (
                 f"{pre.file or 'the preconditioner'} was made on the shipped window text and "
@@ -207,9 +212,7 @@ def select(
                 "coordinates with the long settings (a scenario may differ, the data and "
                 "window may not: docs/sampling.md)"
             )
-        differ = [
-            k for k in ("window", "scenario", "data") if pre.fingerprint.get(k) != fitted_to.get(k)
-        ]
+        differ = pre.differs(fitted_to)
         if differ:
             why += (
                 f" (made for scenario '{pre.provenance.get('scenario', '?')}' on the shipped "
@@ -241,9 +244,7 @@ def for_window(
             "changed since it was made: rerun `stalin-mortality precondition` on a new run)"
         )
     if fitted_to is not None:
-        differ = [
-            k for k in ("window", "scenario", "data") if pre.fingerprint.get(k) != fitted_to.get(k)
-        ]
+        differ = pre.differs(fitted_to)
         if differ:
             made = pre.provenance.get("scenario", "?")
             return None, (

@@ -133,7 +133,7 @@ def run(
     model = build_model(observations, win, sc, inputs=inputs, priors=priors)
     # the value checks of `check` (0.5 s); the JAX gradient check (9 s) is `check`'s alone
     check_model(model, win, inputs, priors)
-    pre, why = None, ""
+    pre, fitted_to = None, {}
     if config.precondition and config.nuts_sampler == "nutpie":
         fitted_to = precondition.fingerprint(win, sc, checksums)
         pre, why = precondition.select(win.name, model, fitted_to, config.precondition_scope)
@@ -156,7 +156,7 @@ def run(
     result = Run(tree, win, sc, inputs, claims.reset_index(drop=True), manifest, observations)
     if not diagnostics.passed and not accept_failed_gate:
         hint = ""
-        if pre is not None and "differ" in why:
+        if pre is not None and pre.differs(fitted_to):
             hint = (
                 " (sampled with a preconditioner made for another scenario or data: "
                 "--target-accept 0.99, or --no-precondition for the model's own coordinates "

@@ -472,7 +472,7 @@ def simulate(
             detail=detail,
         )
         steps.append(step)
-        if detail:
+        if detail and not counterfactual:  # returned only with the actual account
             by_sex.append(cohort.deaths_by_sex(step.flows))
         if h_pos is not None:
             if by_age is None:
