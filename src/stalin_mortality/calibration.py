@@ -673,10 +673,10 @@ def validate(
 
 
 def _run_scenario(
-    name: str, out: str, window: str, seed: int, quick: bool, scope: str = "window"
+    name: str, out: str, window: str, seed: int, quick: bool, scope: str | None = None
 ) -> dict:
     """One scenario's full run, on a worker (its chains on the worker's one core);
-    ``scope``: ``SamplerConfig.precondition_scope``."""
+    ``scope``: ``SamplerConfig.precondition_scope`` (``None``: the window's)."""
     from . import study
     from .inference import SamplerConfig
 
@@ -706,7 +706,7 @@ def sweep(
     workers: int | None = None,
     quick: bool = False,
     force: bool = False,
-    precondition_scope: str = "window",
+    precondition_scope: str | None = None,
 ):
     """Run ``scenarios`` (default: the identification report's) through one cluster, each
     into ``root/<name>`` (skipping those already there unless ``force``), and return the

@@ -186,12 +186,22 @@ def _series_checks(run, estimands=None) -> pd.DataFrame:
             excess_draws = est["excess_deaths"].transpose("chain", "draw", "cause", "year")
             excess_draws = excess_draws.values.reshape(-1, *excess_draws.shape[2:])
             civil = registration.civil_deaths(deaths, excess_draws, window)
+            famine = registration.famine_deaths(excess_draws, window, s)
             for event, flow in (("birth", births), ("death", civil)):
                 reg = inputs.registered_events.get(f"{event}s", {})
                 complete = _draws(run, registration.completeness_name(event, s))
+                r = None
+                if event == "death" and famine is not None:
+                    r = _draws(run, registration.famine_name(s))
                 for year in sorted(reg):
-                    k = list(s.year_list).index(year)
-                    rep = complete[:, k] * flow[:, window.index(year)]
+                    k, t = list(s.year_list).index(year), window.index(year)
+                    rep = registration.expected_events(
+                        event,
+                        complete[:, k],
+                        flow[:, t],
+                        None if famine is None else famine[:, t],
+                        r,
+                    )
                     rep = rep * np.exp(err * rng.normal(size=rep.shape))
                     add("registered events", f"{event}s {year}", reg[year], rep)
     if window.reconstructed_births is not None:

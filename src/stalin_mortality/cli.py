@@ -339,11 +339,12 @@ def _add_precondition_scope(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--precondition-scope",
         choices=["fitted", "window"],
-        default="window",
-        help="where the window's preconditioner is used: 'window' (default) for any "
-        "scenario whose parameters it matches, on the data and window text it was made on, "
-        "the convergence gate deciding; 'fitted' only for the scenario it was made from "
-        "too (docs/sampling.md)",
+        default=None,
+        help="where the window's preconditioner is used: 'window' for any scenario whose "
+        "parameters it matches, on the data and window text it was made on, the "
+        "convergence gate deciding; 'fitted' only for the scenario it was made from too. "
+        "Default: the window's own ('window' for 1927_1939, 'fitted' for 1927_1959; "
+        "docs/sampling.md)",
     )
 
 

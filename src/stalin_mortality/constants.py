@@ -48,6 +48,8 @@ DATA_DIR = RESOURCES_DIR / "data"
 SCENARIO_DIR = RESOURCES_DIR / "scenarios"
 WINDOW_DIR = RESOURCES_DIR / "windows"
 DEFAULT_WINDOW = "1927_1939"
+#: Where a window's shipped preconditioner may be used (``precondition.select``)
+PRECONDITION_SCOPES = ("fitted", "window")
 
 #: XLA on the calling thread only: the sampler's (or dask's) threads are the parallelism.
 #: XLA's own pool handing each log density between threads cost 29% of a whole-era fit's

@@ -219,7 +219,7 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
                 ("sample", "census", "sex", "age_group"),
                 np.stack(
                     [
-                        window.group_ages(out["population"][:, window.index(c.year)])
+                        window.group_ages(window.census_population(out["population"], c))
                         for c in censuses
                     ],
                     axis=1,
@@ -250,7 +250,8 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
         if c.padding and f"padding_{c.year}" in p and f"coverage_{c.year}" in p:
             padding, coverage = p[f"padding_{c.year}"], p[f"coverage_{c.year}"]
             ds[f"padding_{c.year}"] = ("sample", padding)
-            persons = pop_total[:, window.index(c.year)] * coverage * padding
+            on_date = window.census_population(out["population"], c).sum(axis=(-2, -1))
+            persons = on_date * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
     if window.war_birth_years is not None and window.war_birth_years[0] > window.first_year:

@@ -78,11 +78,12 @@ class SamplerConfig:
     precondition: bool = True
     #: Where the shipped preconditioner is used: ``"window"`` for any scenario of the
     #: window whose parameters it matches, on the data and window text it was made on
-    #: (``precondition.select``), the convergence gate deciding (measured on
-    #: the twelve such scenarios of 1927-1939 and the whole era's ``no_cohort_error``:
-    #: docs/sampling.md); ``"fitted"`` only for the window text, scenario and data it was
-    #: made from (its fingerprint).  The posterior is the same either way.
-    precondition_scope: str = "window"
+    #: (``precondition.select``), the convergence gate deciding; ``"fitted"`` only for the
+    #: window text, scenario and data it was made from (its fingerprint).  ``None``: the
+    #: window's own (``Window.precondition_scope``: "window" for 1927-1939, measured on its
+    #: twelve matching scenarios; "fitted" for the whole era, where one was measured:
+    #: docs/sampling.md).  The posterior is the same either way.
+    precondition_scope: str | None = None
     #: Start every chain at the model's initial point (no jitter); ``None`` leaves it to the
     #: model (``model.same_start``, default True).  The engine needs it (jittered chains ran
     #: off to absurd populations); nutpie cannot start where a gradient component is exactly

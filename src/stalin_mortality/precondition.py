@@ -18,13 +18,16 @@ valid (if less well matched) one for any other; the convergence gate judges ever
 The file of a window is ``resources/preconditioners/<window>.npz``, written by
 ``stalin-mortality precondition RUN_DIR --out FILE`` from a saved run of that window.  It
 records the value variables' names and sizes and a fingerprint of what the run was fitted
-to (the window file's text, the scenario's hash, the data files' checksums).  By default
-(:func:`select` with scope ``"window"``) a fit uses it whenever the model's parameters
-match, and says what differs from what it was made for: the short settings it allows
-(``PRECONDITIONED_DEFAULTS``) passed the gate on the twelve matching scenarios of 1927-1939
-and the whole era's ``no_cohort_error`` (docs/sampling.md).  Scope ``"fitted"`` uses it only
-when the fingerprint matches too; any other fit is made in the model's own coordinates
-with the long settings, and says why.
+to (the window file's text, the scenario's hash, the data files' checksums).  Where it is
+used is the scope (:func:`select`), by default the window's own (``precondition_scope`` in
+its file, ``"fitted"`` unless stated).  Scope ``"window"`` uses it for any scenario whose
+parameters match, on the window text and data it was made on, and says what differs from
+what it was made for: 1927-1939 states it, as the short settings it allows
+(``PRECONDITIONED_DEFAULTS``) passed the gate on the twelve matching scenarios of that
+window (docs/sampling.md).  Scope ``"fitted"`` uses it only when the fingerprint matches
+too; any other fit is made in the model's own coordinates with the long settings, and says
+why.  The whole era keeps ``"fitted"``: one of its scenarios was measured under the wider
+scope.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import pytensor.tensor as pt
 import xarray as xr
 from pytensor.graph.replace import clone_replace, graph_replace
 
-from .constants import RESOURCES_DIR
+from .constants import PRECONDITION_SCOPES, RESOURCES_DIR
 
 PRECONDITIONER_DIR = RESOURCES_DIR / "preconditioners"
 #: the whitened model's free vector; dropped from the posterior after sampling
@@ -184,7 +187,7 @@ def path_for(window_name: str, directory: Path = PRECONDITIONER_DIR) -> Path:
     return Path(directory) / f"{window_name}.npz"
 
 
-SCOPES = ("fitted", "window")
+SCOPES = PRECONDITION_SCOPES
 
 
 def select(

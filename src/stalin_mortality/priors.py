@@ -62,7 +62,19 @@ PRIOR_LABELS = {
     "birth_registration_completeness": "birth registration completeness, 1926",
     "death_registration_completeness": "death registration completeness, 1926",
     "birth_registration_completeness_1931_33": "birth registration completeness, 1931-33",
-    "death_registration_completeness_1931_33": "death registration completeness, 1931-33",
+    "death_registration_completeness_1931_33": (
+        "death registration completeness (non-famine deaths), 1931-33"
+    ),
+    "birth_registration_completeness_1931_33_level": "birth registration completeness, "
+    "1931-33 level",
+    "death_registration_completeness_1931_33_level": "death registration completeness "
+    "(non-famine deaths), 1931-33 level",
+    "birth_registration_completeness_1931_33_year": "birth registration completeness, "
+    "1931-33: yearly deviation (logit)",
+    "death_registration_completeness_1931_33_year": "death registration completeness, "
+    "1931-33: yearly deviation (logit)",
+    "famine_death_registration_1931_33": "registration of famine deaths relative to others, "
+    "1931-33",
 }
 
 

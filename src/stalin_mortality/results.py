@@ -136,7 +136,9 @@ def run(
     pre, fitted_to = None, {}
     if config.precondition and config.nuts_sampler == "nutpie":
         fitted_to = precondition.fingerprint(win, sc, checksums)
-        pre, why = precondition.select(win.name, model, fitted_to, config.precondition_scope)
+        scope = config.precondition_scope or win.precondition_scope
+        config = dataclasses.replace(config, precondition_scope=scope)  # recorded as used
+        pre, why = precondition.select(win.name, model, fitted_to, scope)
         progress.say(why)
     tree = inference.fit(
         model, config, seed, prior_var_names=prior_var_names(model), preconditioner=pre

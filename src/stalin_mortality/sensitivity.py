@@ -214,6 +214,7 @@ KEY_PRIORS = (
     "coverage_1937",
     "child_coverage",
     "padding_1939",
+    "famine_death_registration_1931_33",
 )
 
 
@@ -227,6 +228,12 @@ def power_scaling_by_prior(run, tree: xr.DataTree | None = None) -> pd.DataFrame
     priors = [p for p in KEY_PRIORS if p in tree["log_prior"].data_vars]
     out = pd.DataFrame({"quantity": [names[n] for n in names]})
     for prior in priors:
+        lp = np.asarray(tree["log_prior"][prior].values)
+        if np.ptp(lp.reshape(lp.shape[0] * lp.shape[1], -1).sum(axis=1)) == 0:
+            # a flat prior (e.g. Beta(1, 1)): its power-scaled density is the same, so nothing
+            # can rest on it (and psense cannot fit a tail to constant weights)
+            out[prior] = np.nan
+            continue
         # the prior component alone (psense_summary would scale the likelihood too, the
         # same for every prior: half its time, 13 times over)
         with _quiet_psense():
@@ -259,7 +266,7 @@ def write_sensitivity(run, directory: Path, power_scaling: bool = True) -> list[
         "power_scaling": "Power-scaling sensitivity of every headline to the whole prior and "
         "the whole likelihood (arviz_stats.psense_summary)",
         "power_scaling_by_prior": "Power-scaling sensitivity of every headline to each key "
-        "prior scaled alone",
+        "prior scaled alone (empty for a flat prior, which scaling leaves unchanged)",
     }
     for stem, table in tables.items():
         title = f"{status}. {titles[stem]}" if status else titles[stem]
@@ -305,6 +312,7 @@ SCENARIOS = (
     "census_coverage_wide",
     "child_coverage_low",
     "child_coverage_high",
+    "registration_as_before",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).
 SCENARIO_ROWS = (

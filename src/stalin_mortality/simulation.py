@@ -65,7 +65,7 @@ def simulate_inputs(
     out = account.simulate(params, inputs, window)
     counts = {}
     for c in window.observed_censuses:
-        single = out["population"][0, window.index(c.year)]
+        single = window.census_population(out["population"][0], c)
         if census_hook is None:
             true, seen = window.group_ages(single), truth
         else:
@@ -81,11 +81,22 @@ def simulate_inputs(
                 rates[event] = float(complete * flow / mean_pop) * (1 + err * rng.normal())
         else:
             civil = registration.civil_deaths(out["deaths"][0], out["excess"][0], window)
+            famine = registration.famine_deaths(out["excess"][0], window, series)
+            idx = [window.index(y) for y in series.year_list]
             for event, flow in (("birth", out["births"][0]), ("death", civil)):
-                complete = truth[registration.completeness_name(event, series)]
+                complete = registration.yearly_completeness(
+                    truth[registration.level_name(event, series)],
+                    np.asarray(truth[registration.year_name(event, series)]),
+                )
+                expected = registration.expected_events(
+                    event,
+                    complete,
+                    flow[idx],
+                    None if famine is None else famine[idx],
+                    truth.get(registration.famine_name(series)),
+                )
                 events[f"{event}s"] = {
-                    int(y): float(complete[i] * flow[window.index(y)])
-                    * float(np.exp(err * rng.normal()))
+                    int(y): float(expected[i]) * float(np.exp(err * rng.normal()))
                     for i, y in enumerate(series.year_list)
                 }
     archival = []

@@ -52,8 +52,40 @@ def run(
             r = err.result
         if power_scaling is not None:
             r.manifest["power_scaling"] = bool(power_scaling)
-        slot.write(lambda tmp: results.fill_folder(r, tmp))
+        write_or_rescue(slot, r)
     return slot.target, r.diagnostics
+
+
+def write_or_rescue(slot: OutputSlot, r: results.Run) -> Path:
+    """Write the results folder of a fitted run; if its tables or figures fail, the target is
+    left as it was (as for any failed write) and the draws are not lost: the posterior and
+    manifest are saved beside it in ``<name>.draws`` (the traceback in ``report_error.txt``),
+    from which ``stalin-mortality report`` writes the rest once the cause is fixed."""
+    try:
+        return slot.write(lambda tmp: results.fill_folder(r, tmp))
+    except Exception as err:
+        import traceback
+
+        trace = traceback.format_exc()
+        rescue = slot.target.with_name(f"{slot.target.name}.draws")
+        n = 1
+        while rescue.exists():
+            n += 1
+            rescue = slot.target.with_name(f"{slot.target.name}.draws-{n}")
+
+        def fill(tmp: Path) -> None:
+            results.to_tree(r).to_netcdf(tmp / inference.POSTERIOR_FILE, engine="h5netcdf")
+            inference.write_manifest(tmp, r.manifest)
+            (tmp / "report_error.txt").write_text(trace)
+
+        with OutputSlot(rescue) as spare:
+            spare.write(fill)
+        raise ResultsError(
+            f"the fit finished, but writing its tables and figures failed "
+            f"({type(err).__name__}: {err}); {slot.target} is as it was. The posterior and "
+            f"manifest are saved in {rescue} (traceback in report_error.txt): "
+            f"'stalin-mortality report {rescue}' writes the rest once the cause is fixed"
+        ) from err
 
 
 def _run_shortfall(slot, scenario, seed, config, quick):

@@ -13,6 +13,7 @@ naming the file and the entry.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import tomllib
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from .constants import DEFAULT_WINDOW, MAX_AGE, WINDOW_DIR
+from .constants import DEFAULT_WINDOW, MAX_AGE, PRECONDITION_SCOPES, WINDOW_DIR
 from .exceptions import WindowError
 from .files import read_named_file
 
@@ -174,6 +175,16 @@ class CensusSpec:
     #: common to both sexes, the cohorts those of the last observed census's age groups
     #: (``census_<year>_cohort_error``; the count of those ages is kept).
     cohort_error: bool = False
+    #: Days from the state's 1 January (``year`` for an observed census, the window's first
+    #: year for the initial one) to the census date (``date``): the latent population on the
+    #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
+    offset_days: int = 0
+    date: str = ""  # ISO date of the census (``date = 1937-01-06``); "" means 1 January
+
+    @property
+    def offset(self) -> float:
+        """:attr:`offset_days` in years (365.25 days)."""
+        return self.offset_days / 365.25
 
 
 @dataclass(frozen=True)
@@ -329,6 +340,10 @@ class Window:
     ladder_years: tuple[int, int] | None = None
     #: Reconstructed births observed (``[reconstructed_births]``; ``None``: none).
     reconstructed_births: ReconstructedBirthsSpec | None = None
+    #: Where the window's shipped preconditioner is used unless a fit says otherwise
+    #: (``precondition_scope``; ``SamplerConfig.precondition_scope``): "fitted" (only for
+    #: the scenario it was made from) unless the window states "window" on evidence.
+    precondition_scope: str = "fitted"
 
     # ---- derived, nothing stored twice ----
     @property
@@ -435,6 +450,22 @@ class Window:
     def index(self, year: int) -> int:
         """Position of a projection year (or a 1 January date) in :attr:`years`/:attr:`dates`."""
         return int(year) - self.first_year
+
+    def census_population(self, population, census: CensusSpec):
+        """The latent population ``[..., sex, age]`` on an observed ``census``'s date, from
+        the states ``population[..., date, sex, age]``: the 1 January state of its year,
+        times the growth of the year before to the power of the census's offset in years
+        (6 Jan 1937: 5 days; 17 Jan 1939: 16).  The year before, not the year after: the
+        1939 census's year ends with the annexations of the 1927-1959 window.  Every age is
+        scaled alike, a simplification of a few days' ageing and births (at most 0.1% of the
+        total, docs/engine.md)."""
+        t = self.index(census.year)
+        state = population[..., t, :, :]
+        if not census.offset_days:
+            return state
+        totals = population[..., t - 1 : t + 1, :, :].sum(axis=(-2, -1))
+        growth = (totals[..., 1] / totals[..., 0]) ** census.offset
+        return state * growth[..., None, None]
 
 
 # ---------------------------------------------------------------------------------------
@@ -811,6 +842,9 @@ class _Parser:
             ladder_birth_years=birth_years,
             ladder_years=ladder,
             reconstructed_births=self.reconstructed_births(r, first, last),
+            precondition_scope=self.choice(
+                r, "precondition_scope", "window", PRECONDITION_SCOPES, "fitted"
+            ),
         )
 
     def reconstructed_births(self, r: dict, first: int, last: int):
@@ -850,6 +884,25 @@ class _Parser:
             self.fail(entry, f"{key} {value} must lie in {first}-{last}")
         return tuple(int(b) for b in value)
 
+    def census_date(self, c: dict, entry: str, year: int, role: str, first: int):
+        """``date`` of a census (a TOML date) and its offset in days from its state's
+        1 January: within the 364 days after it for an observed census, within the year
+        before the window's first 1 January for the initial one."""
+        if "date" not in c:
+            return "", 0
+        value = c["date"]
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            self.fail(entry, f"'date' must be a date (e.g. date = {year}-01-06), got {value!r}")
+        if role == "initial":
+            offset = (value - datetime.date(first, 1, 1)).days
+            if not -366 < offset <= 0:
+                self.fail(entry, f"date {value} must fall in the year before 1 Jan {first}")
+        else:
+            offset = (value - datetime.date(year, 1, 1)).days
+            if value.year != year:
+                self.fail(entry, f"date {value} must fall in {year}")
+        return value.isoformat(), offset
+
     def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:
         out = []
         for i, c in enumerate(self.get(self.raw, "censuses", "window", list)):
@@ -870,6 +923,7 @@ class _Parser:
             cohort_error = self.flag(c, "cohort_error", entry, False)
             if cohort_error and role != "initial":
                 self.fail(entry, "only the initial census has a cohort error (cohort_error)")
+            date, offset = self.census_date(c, entry, year, role, first)
             out.append(
                 CensusSpec(
                     year,
@@ -879,6 +933,8 @@ class _Parser:
                     young,
                     smooth,
                     cohort_error,
+                    offset,
+                    date,
                 )
             )
         if sum(c.role == "initial" for c in out) != 1:

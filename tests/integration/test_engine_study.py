@@ -226,6 +226,39 @@ def test_missing_or_corrupted_posterior(quick_run, tmp_path, capsys):
     assert cli.main(["report", str(tmp_path / "nowhere")]) == 2
 
 
+def test_a_failing_report_keeps_the_draws_beside_an_untouched_folder(
+    quick_run, tmp_path, monkeypatch
+):
+    """A fit whose tables fail to write (a flat prior once crashed the power scaling after
+    12 minutes of sampling) leaves the target as it was and saves its posterior beside it,
+    from which ``report`` writes the rest."""
+    from stalin_mortality import outputs, study
+    from stalin_mortality.exceptions import ResultsError
+    from stalin_mortality.safety import OutputSlot
+
+    run = sm.load_run(quick_run)
+    old = tmp_path / "out"
+    old.mkdir()
+    (old / "manifest.json").write_text(json.dumps({"study": "engine"}))
+    (old / "posterior.nc").write_bytes((quick_run / "posterior.nc").read_bytes())
+    before = sorted(p.name for p in old.iterdir())
+
+    def boom(*args, **kwargs):
+        raise ValueError("All tail values are the same")
+
+    monkeypatch.setattr(outputs, "write_outputs", boom)
+    with pytest.raises(ResultsError, match=r"out\.draws.*stalin-mortality report"):
+        with OutputSlot(old, force=True) as slot:
+            study.write_or_rescue(slot, run)
+    assert sorted(p.name for p in old.iterdir()) == before  # as it was
+    rescue = tmp_path / "out.draws"
+    assert "All tail values" in (rescue / "report_error.txt").read_text()
+    monkeypatch.undo()
+    assert cli.main(["report", str(rescue)]) == 0
+    assert (rescue / "tables" / "ladder.csv").exists()
+    assert sm.load_run(rescue).manifest["seed"] == run.manifest["seed"]
+
+
 def test_unwritable_output_folder(tmp_path, capsys):
     blocker = tmp_path / "a_file"
     blocker.write_text("in the way")
@@ -376,6 +409,9 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     assert len(ps) == len(summary) and {"prior", "likelihood", "diagnosis"} <= set(ps)
     by_prior = sensitivity.power_scaling_by_prior(run, tree).set_index("quantity")
     assert {"mortality_trend", "tfr_trend", "excess_residual"} <= set(by_prior.columns)
+    # a flat prior (the famine deaths' relative registration, Beta(1, 1)) scales to itself:
+    # no headline rests on it, and it is shown as such rather than crashing psense
+    assert by_prior["famine_death_registration_1931_33"].isna().all()
     # the residual's total rests on the residual's prior more than on any other
     row = by_prior.loc["excess deaths 1927-1938: residual"]
     assert row.idxmax() == "excess_residual"

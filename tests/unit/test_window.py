@@ -24,6 +24,9 @@ def test_shipped_window_loads():
     assert [c.name for c in w.proportional_causes] == ["residual"]
     assert w.age_group_labels[0] == "0-4" and w.age_group_labels[-1] == "70+"
     assert "1927_1939" in sm.list_windows()
+    # the preconditioner serves every scenario of 1927-1939 (measured), the whole era's own only
+    assert w.precondition_scope == "window"
+    assert sm.load_window("1927_1959").precondition_scope == "fitted"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +54,11 @@ def test_shipped_window_loads():
         ),
         ('ladder_label = "famine 1931-33"', "", "cause famine_1930_34: missing 'ladder_label'"),
         ("completeness = false", 'completeness = "no"', "'completeness' must be true or false"),
+        (
+            'precondition_scope = "window"',
+            'precondition_scope = "all"',
+            "window: unknown precondition_scope 'all'; known: fitted, window",
+        ),
     ],
 )
 def test_bad_window_names_the_entry(old, new, message):

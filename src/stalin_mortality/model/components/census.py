@@ -183,7 +183,7 @@ def add(ctx) -> None:
         # a census the scenario leaves out has no likelihood: coverage and padding keep
         # their priors (and the padding in persons is still reported)
         if f"census_{c.year}" not in ctx.exclude:
-            true = window.group_ages(out["population"][window.index(c.year)], xp=pt)
+            true = window.group_ages(window.census_population(out["population"], c), xp=pt)
             exp_ = expected(params, window, c, true, pt)
             observed = ctx.inputs.census_observed[c.year]
             # the total (coverage, padding) apart from the composition: centred log ratios
@@ -205,7 +205,7 @@ def add(ctx) -> None:
                 observed=ctx.observed(f"census_{c.year}_total", np.log(observed.sum())),
             )
         if c.padding:
-            total = out["population"][window.index(c.year)].sum()
+            total = window.census_population(out["population"], c).sum()
             pm.Deterministic(
                 f"padding_{c.year}_persons",
                 total * params[f"coverage_{c.year}"] * params[f"padding_{c.year}"],

@@ -1,0 +1,105 @@
+"""The registration's hierarchy and famine dip; the census dates."""
+
+import re
+
+import numpy as np
+import pytest
+
+import stalin_mortality as sm
+from stalin_mortality.exceptions import WindowError
+from stalin_mortality.model import account
+from stalin_mortality.model.components import registration
+from stalin_mortality.window import window_from_text
+
+TEXT = sm.load_window("1927_1939").text
+
+
+def test_registration_is_hierarchical_with_a_famine_dip():
+    w = sm.load_window("1927_1939")
+    events = next(s for s in w.registration if s.kind == "events")
+    specs = sm.prior_specs(w)
+    assert specs["death_registration_completeness_1931_33_level"].distribution == "Beta"
+    year = specs["death_registration_completeness_1931_33_year"]
+    assert year.size == 3 and year.parameters == {"mu": 0.0, "sigma": registration.YEAR_SD}
+    assert specs["famine_death_registration_1931_33"].parameters == {"alpha": 1.0, "beta": 1.0}
+    # births have no famine term; the 1926 rates keep one completeness each
+    assert "famine_birth_registration_1931_33" not in specs
+    assert specs["death_registration_completeness"].size is None
+    # a year at the level's deviation 0 has the level's completeness
+    level, dev = np.array([0.8, 0.6]), np.array([[0.0, 0.5, -0.5], [0.0, 0.0, 0.0]])
+    c = registration.yearly_completeness(level, dev)
+    assert c.shape == (2, 3) and np.allclose(c[:, 0], level) and np.allclose(c[1], 0.6)
+    assert c[0, 1] > 0.8 > c[0, 2]
+    # expected registered deaths: the famine's share (1 - r) is unregistered
+    civil, famine = np.array([5.0, 6.0, 9.0]), np.array([0.0, 1.0, 4.0])
+    full = registration.expected_events("death", c[0], civil, famine, 1.0)
+    assert np.allclose(full, c[0] * civil)
+    none = registration.expected_events("death", c[0], civil, famine, 0.0)
+    assert np.allclose(none, c[0] * (civil - famine))
+    assert np.allclose(registration.expected_events("birth", c[0], civil, famine, 0.0), full)
+    # the famine causes of the series: those active in 1931-33
+    assert [w.causes[i].name for i in registration.famine_causes(w, events)] == ["famine_1930_34"]
+
+
+def test_the_models_registered_deaths_leave_out_the_unregistered_famine_deaths():
+    """At r and at r = 1 (all else equal) the likelihood's means differ by exactly
+    completeness x (1 - r) x the famine's excess deaths of each year."""
+    w = sm.load_window("1927_1939")
+    model = sm.build_model(sm.load_observations(), w, sm.load_scenario("default"))
+    node = model["registered_deaths_1931_33"].owner
+    mu = node.op.dist_params(node)[0]  # Normal(mu, sigma)
+    outputs = model.replace_rvs_by_values(
+        [
+            mu,
+            model["excess_deaths"],
+            model["death_registration_completeness_1931_33"],
+            model["death_registration_completeness_1931_33_level"],
+            model["death_registration_completeness_1931_33_year"],
+        ]
+    )
+    f = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
+    point = model.initial_point()
+    point["death_registration_completeness_1931_33_year"] = np.array([0.3, -0.2, -0.4])
+    key = "famine_death_registration_1931_33_logodds__"
+    point[key] = np.array(-1.0)
+    log_mu, excess, complete, level, dev = f(point)
+    point[key] = np.array(40.0)  # r = 1 to machine precision
+    log_full = f(point)[0]
+    r = 1 / (1 + np.exp(1.0))
+    idx = [w.index(y) for y in (1931, 1932, 1933)]
+    famine = excess[w.cause_names.index("famine_1930_34"), idx]
+    assert np.all(famine > 0)
+    assert np.allclose(np.exp(log_full) - np.exp(log_mu), complete * (1 - r) * famine)
+    assert np.allclose(complete, registration.yearly_completeness(level, dev))
+
+
+def test_census_population_on_its_date():
+    w = sm.load_window("1927_1939")
+    c37 = next(c for c in w.censuses if c.year == 1937)
+    assert (c37.date, c37.offset_days) == ("1937-01-06", 5)
+    assert w.initial_census.offset_days == -15
+    pop = np.ones((len(w.dates), 2, 101))
+    pop[w.index(1936)] *= 1.0
+    pop[w.index(1937)] *= 1.02  # 2% growth in 1936
+    on_date = w.census_population(pop, c37)
+    assert np.allclose(on_date, 1.02 * 1.02 ** (5 / 365.25))
+    # draws in front work alike
+    both = w.census_population(np.stack([pop, 2 * pop]), c37)
+    assert np.allclose(both[1], 2 * on_date)
+    # the initial census is carried to 1 Jan 1927 at ADH's 1926 natural increase
+    growth = account.initial_growth(sm.load_observations(), w)
+    assert growth == pytest.approx(np.exp((0.0456 - 0.0255) * 15 / 365.25))
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("date = 1937-01-06", "date = 1938-01-06", "date 1938-01-06 must fall in 1937"),
+        ("date = 1937-01-06", 'date = "1937-01-06"', "'date' must be a date"),
+        ("date = 1926-12-17", "date = 1925-12-17", "must fall in the year before 1 Jan 1927"),
+    ],
+)
+def test_bad_census_dates_name_the_census(old, new, message):
+    assert old in TEXT
+    with pytest.raises(WindowError, match=re.escape(message)):
+        window_from_text(TEXT.replace(old, new, 1), "w.toml")
