@@ -1,5 +1,6 @@
 """The registration's hierarchy and famine dip; the census dates."""
 
+import math
 import re
 
 import numpy as np
@@ -60,17 +61,34 @@ def test_the_models_registered_deaths_leave_out_the_unregistered_famine_deaths()
     f = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
     point = model.initial_point()
     point["death_registration_completeness_1931_33_year"] = np.array([0.3, -0.2, -0.4])
-    key = "famine_death_registration_1931_33_logodds__"
-    point[key] = np.array(-1.0)
+    key = "famine_death_registration_1931_33_probit__"  # r = Phi(z): uniform r, normal z
+    point[key] = np.array(-0.6)
     log_mu, excess, complete, level, dev = f(point)
     point[key] = np.array(40.0)  # r = 1 to machine precision
     log_full = f(point)[0]
-    r = 1 / (1 + np.exp(1.0))
+    r = 0.5 * math.erfc(0.6 / math.sqrt(2.0))
     idx = [w.index(y) for y in (1931, 1932, 1933)]
     famine = excess[w.cause_names.index("famine_1930_34"), idx]
     assert np.all(famine > 0)
     assert np.allclose(np.exp(log_full) - np.exp(log_mu), complete * (1 - r) * famine)
     assert np.allclose(complete, registration.yearly_completeness(level, dev))
+
+
+def test_a_flat_share_is_sampled_as_a_standard_normal():
+    """The famine registration's Beta(1, 1) is sampled through Phi^-1: its log density in
+    the sampler's coordinate is the standard normal's (the same prior, normal tails)."""
+    model = sm.build_model(
+        sm.load_observations(), sm.load_window("1927_1939"), sm.load_scenario("default")
+    )
+    var = model["famine_death_registration_1931_33"]
+    f = model.compile_fn(
+        model.logp(vars=[var], sum=True), inputs=model.value_vars, on_unused_input="ignore"
+    )
+    point = model.initial_point()
+    for z in (-2.5, 0.0, 1.3):
+        point["famine_death_registration_1931_33_probit__"] = np.array(z)
+        assert f(point) == pytest.approx(-0.5 * z * z - 0.5 * math.log(2 * math.pi))
+    assert registration.PROBIT.backward(np.array(0.0)).eval() == 0.5
 
 
 def test_census_population_on_its_date():
