@@ -33,7 +33,8 @@ from filelock import FileLock, Timeout
 from .exceptions import ResultsError
 
 #: What a results folder of this library holds.
-LIBRARY_ENTRIES = {"posterior.nc", "manifest.json", "tables", "figures"}
+#: what a results folder holds; ``report_error.txt`` is a rescued fit's (``<out>.draws``)
+LIBRARY_ENTRIES = {"posterior.nc", "manifest.json", "tables", "figures", "report_error.txt"}
 
 
 def _protected() -> list[Path]:

@@ -313,6 +313,7 @@ SCENARIOS = (
     "child_coverage_low",
     "child_coverage_high",
     "registration_as_before",
+    "no_cohort_error",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).
 SCENARIO_ROWS = (

@@ -175,6 +175,11 @@ class CensusSpec:
     #: common to both sexes, the cohorts those of the last observed census's age groups
     #: (``census_<year>_cohort_error``; the count of those ages is kept).
     cohort_error: bool = False
+    #: The oldest age on the window's first 1 January with a cohort error
+    #: (``cohort_error_last_age``; ``None``: up to the last census's open group).  Older
+    #: cohorts reach the later censuses' heaping at 60 and old-age exaggeration, which an
+    #: error of the initial count would take for its own.
+    cohort_error_last_age: int | None = None
     #: Days from the state's 1 January (``year`` for an observed census, the window's first
     #: year for the initial one) to the census date (``date``): the latent population on the
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
@@ -923,6 +928,18 @@ class _Parser:
             cohort_error = self.flag(c, "cohort_error", entry, False)
             if cohort_error and role != "initial":
                 self.fail(entry, "only the initial census has a cohort error (cohort_error)")
+            cohort_last = c.get("cohort_error_last_age")
+            if cohort_last is not None and (
+                not cohort_error
+                or isinstance(cohort_last, bool)
+                or not isinstance(cohort_last, int)
+                or not young < cohort_last < MAX_AGE
+            ):
+                self.fail(
+                    entry,
+                    f"'cohort_error_last_age' needs cohort_error = true and an age between "
+                    f"{young + 1} and {MAX_AGE - 1}, got {cohort_last!r}",
+                )
             date, offset = self.census_date(c, entry, year, role, first)
             out.append(
                 CensusSpec(
@@ -933,8 +950,9 @@ class _Parser:
                     young,
                     smooth,
                     cohort_error,
-                    offset,
-                    date,
+                    cohort_error_last_age=cohort_last,
+                    offset_days=offset,
+                    date=date,
                 )
             )
         if sum(c.role == "initial" for c in out) != 1:

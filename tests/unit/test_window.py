@@ -55,6 +55,11 @@ def test_shipped_window_loads():
         ('ladder_label = "famine 1931-33"', "", "cause famine_1930_34: missing 'ladder_label'"),
         ("completeness = false", 'completeness = "no"', "'completeness' must be true or false"),
         (
+            "cohort_error_last_age = 37",
+            "cohort_error_last_age = 1",
+            "'cohort_error_last_age' needs cohort_error = true and an age between 3 and 99",
+        ),
+        (
             'precondition_scope = "window"',
             'precondition_scope = "all"',
             "window: unknown precondition_scope 'all'; known: fitted, window",

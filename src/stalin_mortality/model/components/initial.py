@@ -12,7 +12,9 @@ in both sexes in the 1939 and 1959 censuses alike); the cohorts are those of the
 observed census's age groups, so each factor is seen again in every later census.  The
 young ages (which have the undercount) and the cohorts of that census's open age group
 (the oldest, whose later counts carry old-age exaggeration: a free factor there turned
-it into famine deaths of the old) are the reference.  The census's count is kept: every
+it into famine deaths of the old) are the reference, and so are the ages above
+``cohort_error_last_age`` where the window states one (1927-1939: 37, the whole era's
+oldest cohort with an error, as older ones reach the 1937-39 censuses' heaping at 60).  The census's count is kept: every
 age is rescaled alike, so the total stays with the undercount.
 """
 
@@ -81,7 +83,7 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
             {"mu": 0.0, "sigma": 0.05},
             f"Log error of the {c.year} census's count of each cohort aged "
             f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups "
-            "short of its open group), "
+            "short of its open group, and at most the window's cohort_error_last_age), "
             "common to both sexes: age misreporting and omission that follow a cohort "
             "through every later census. sd 0.05, the order of the later censuses' own age "
             "noise (median 5%). Against the young ages and the oldest cohorts (the last "
@@ -114,6 +116,8 @@ def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     offset = last - window.first_year
     edges = np.asarray(window.age_group_edges)
     ages = AGES[AGES > c.undercount_young_ages]
+    if c.cohort_error_last_age is not None:
+        ages = ages[ages <= c.cohort_error_last_age]
     group = np.searchsorted(edges, ages + offset, side="right") - 1
     out, labels = [], []
     for g in np.unique(group[group < len(edges) - 1]):
