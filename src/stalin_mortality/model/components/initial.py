@@ -14,8 +14,9 @@ young ages (which have the undercount) and the cohorts of that census's open age
 (the oldest, whose later counts carry old-age exaggeration: a free factor there turned
 it into famine deaths of the old) are the reference, and so are the ages above
 ``cohort_error_last_age`` where the window states one (1927-1939: 37, the whole era's
-oldest cohort with an error, as older ones reach the 1937-39 censuses' heaping at 60).  The census's count is kept: every
-age is rescaled alike, so the total stays with the undercount.
+oldest cohort with an error, as older ones reach the 1937-39 censuses' heaping at 60).
+The census's count is kept: every age is rescaled alike, so the total stays with the
+undercount.
 """
 
 from __future__ import annotations
