@@ -25,8 +25,8 @@ parameters match, on the window text and data it was made on, and says what diff
 what it was made for: 1927-1939 states it, as the short settings it allows
 (``PRECONDITIONED_DEFAULTS``) passed the gate on the twelve matching scenarios of that
 window on the model before 7 December's third session, and on the six re-measured since
-(docs/sampling.md, docs/engine.md "Scenarios").  Scope ``"fitted"`` uses it only when the fingerprint matches
-too; any other fit is made in the model's own coordinates with the long settings, and says
+(docs/sampling.md, docs/engine.md "Scenarios").  Scope ``"fitted"`` uses it only when the
+fingerprint matches too; any other fit is made in the model's own coordinates with the long settings, and says
 why.  The whole era keeps ``"fitted"``: one of its scenarios was measured under the wider
 scope.
 """
