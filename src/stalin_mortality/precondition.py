@@ -26,9 +26,9 @@ what it was made for: 1927-1939 states it, as the short settings it allows
 (``PRECONDITIONED_DEFAULTS``) passed the gate on the twelve matching scenarios of that
 window on the model before 7 December's third session, and on the six re-measured since
 (docs/sampling.md, docs/engine.md "Scenarios").  Scope ``"fitted"`` uses it only when the
-fingerprint matches too; any other fit is made in the model's own coordinates with the long settings, and says
-why.  The whole era keeps ``"fitted"``: one of its scenarios was measured under the wider
-scope.
+fingerprint matches too; any other fit is made in the model's own coordinates with the
+long settings, and says why.  The whole era keeps ``"fitted"``: one of its scenarios was
+measured under the wider scope.
 """
 
 from __future__ import annotations
