@@ -250,8 +250,8 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
         if c.padding and f"padding_{c.year}" in p and f"coverage_{c.year}" in p:
             padding, coverage = p[f"padding_{c.year}"], p[f"coverage_{c.year}"]
             ds[f"padding_{c.year}"] = ("sample", padding)
-            on_date = window.census_population(out["population"], c).sum(axis=(-2, -1))
-            persons = on_date * coverage * padding
+            on_date = ds["population_by_age_group"].sel(census=c.year).sum(("sex", "age_group"))
+            persons = on_date.values * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
     if window.war_birth_years is not None and window.war_birth_years[0] > window.first_year:

@@ -188,9 +188,6 @@ def path_for(window_name: str, directory: Path = PRECONDITIONER_DIR) -> Path:
     return Path(directory) / f"{window_name}.npz"
 
 
-SCOPES = PRECONDITION_SCOPES
-
-
 def select(
     window_name: str,
     model: pm.Model,
@@ -202,8 +199,8 @@ def select(
     uses the file only for the fingerprint ``fitted_to`` it was made for; ``"window"`` for
     any scenario on the same window text and data (what was measured: docs/sampling.md),
     and the message says what differs.  Returns ``(preconditioner or None, message)``."""
-    if scope not in SCOPES:
-        raise ValueError(f"precondition_scope must be one of {SCOPES}, not {scope!r}")
+    if scope not in PRECONDITION_SCOPES:
+        raise ValueError(f"precondition_scope must be one of {PRECONDITION_SCOPES}, not {scope!r}")
     if scope == "fitted":
         return for_window(window_name, model, directory, fitted_to=fitted_to)
     pre, why = for_window(window_name, model, directory)

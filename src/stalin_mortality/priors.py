@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pymc as pm
+import pytensor.tensor as pt
+from pymc.logprob.transforms import Transform
 from pymc_extras.prior import Prior
 
 from .exceptions import ScenarioError
@@ -112,6 +114,9 @@ class PriorSpec:
     source: str = ""  # keys of data/sources.csv (space or comma separated)
     #: "assumption": a modelling or definitional choice (no source; its description says why)
     basis: str = ""
+    #: Sampling coordinates other than the distribution's default (:data:`TRANSFORMS`), for
+    #: whatever prior on [0, 1] a scenario gives it; the prior and posterior are unchanged.
+    transform: str = ""
 
     def default(self) -> Prior:
         return checked_prior(
@@ -269,8 +274,38 @@ def _probe(spec: PriorSpec, rv, shown: str, where: str) -> None:
         )
 
 
+class Probit(Transform):
+    """``z = Phi^-1(x)`` for a share ``x``: a Beta(1, 1) (uniform) share is a standard normal in
+    ``z``.  The default log-odds transform gives a flat prior exponential tails in the
+    sampler's space; the whole era's preconditioned fit mixed slowly in them (r_hat 1.014 on
+    the famine deaths' registration share, bulk ESS 542: docs/sampling.md)."""
+
+    name = "probit"
+
+    def forward(self, value, *inputs):
+        return np.sqrt(2.0) * pt.erfinv(2.0 * value - 1.0)
+
+    def backward(self, value, *inputs):
+        return 0.5 * pt.erfc(-value / np.sqrt(2.0))
+
+    def log_jac_det(self, value, *inputs):
+        return -0.5 * value**2 - 0.5 * np.log(2.0 * np.pi)
+
+
+PROBIT = Probit()
+#: The sampling coordinates a :class:`PriorSpec` may ask for (``transform``).
+TRANSFORMS = {"probit": PROBIT}
+
+
 def create_variable(spec: PriorSpec, prior: Prior):
-    """Add the prior to the model in context (a vector prior along ``spec.dim``)."""
+    """Add the prior to the model in context (a vector prior along ``spec.dim``), in the
+    coordinates ``spec.transform`` asks for when the prior is on [0, 1]."""
+    if spec.transform and prior.distribution in UNIT_DISTRIBUTIONS:
+        shape = {"dims": spec.dim, "shape": (spec.size,)} if spec.dim else {}
+        dist = getattr(pm, prior.distribution)
+        return dist(
+            spec.name, **prior.parameters, default_transform=TRANSFORMS[spec.transform], **shape
+        )
     if spec.dim is None:
         return prior.create_variable(spec.name)
     dist = getattr(pm, prior.distribution)

@@ -237,12 +237,17 @@ def write_run(r: Run, out: Path, force: bool = False) -> Path:
         return slot.write(lambda tmp: fill_folder(r, tmp))
 
 
+def save_draws(r: Run, directory: Path) -> None:
+    """The posterior file and manifest of a results folder (all ``report`` needs)."""
+    to_tree(r).to_netcdf(directory / inference.POSTERIOR_FILE, engine="h5netcdf")
+    inference.write_manifest(directory, r.manifest)
+
+
 def fill_folder(r: Run, directory: Path) -> None:
     """Every file of a results folder: posterior, manifest, tables, figures."""
     from .outputs import write_outputs
 
-    to_tree(r).to_netcdf(directory / inference.POSTERIOR_FILE, engine="h5netcdf")
-    inference.write_manifest(directory, r.manifest)
+    save_draws(r, directory)
     write_outputs(r, directory)
 
 

@@ -74,8 +74,7 @@ def write_or_rescue(slot: OutputSlot, r: results.Run) -> Path:
             rescue = slot.target.with_name(f"{slot.target.name}.draws-{n}")
 
         def fill(tmp: Path) -> None:
-            results.to_tree(r).to_netcdf(tmp / inference.POSTERIOR_FILE, engine="h5netcdf")
-            inference.write_manifest(tmp, r.manifest)
+            results.save_draws(r, tmp)
             (tmp / "report_error.txt").write_text(trace)
 
         with OutputSlot(rescue) as spare:

@@ -10,6 +10,7 @@ import stalin_mortality as sm
 from stalin_mortality.exceptions import WindowError
 from stalin_mortality.model import account
 from stalin_mortality.model.components import registration
+from stalin_mortality.priors import PROBIT
 from stalin_mortality.window import window_from_text
 
 TEXT = sm.load_window("1927_1939").text
@@ -88,7 +89,7 @@ def test_a_flat_share_is_sampled_as_a_standard_normal():
     for z in (-2.5, 0.0, 1.3):
         point["famine_death_registration_1931_33_probit__"] = np.array(z)
         assert f(point) == pytest.approx(-0.5 * z * z - 0.5 * math.log(2 * math.pi))
-    assert registration.PROBIT.backward(np.array(0.0)).eval() == 0.5
+    assert PROBIT.backward(np.array(0.0)).eval() == 0.5
 
 
 def test_census_population_on_its_date():

@@ -40,7 +40,6 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
-from pymc.logprob.transforms import Transform
 
 from ...priors import PriorSpec
 from ...window import Window
@@ -216,44 +215,10 @@ def priors(window: Window) -> list[PriorSpec]:
                         component=NAME,
                         source="mesle_vallin2012",
                         basis="assumption",
+                        transform="probit",  # normal tails for the sampler: priors.Probit
                     )
                 )
     return specs
-
-
-class Probit(Transform):
-    """``z = Phi^-1(r)``: a Beta(1, 1) (uniform) share is a standard normal in ``z``.  The
-    default log-odds transform gives a flat prior exponential tails in the sampler's space,
-    and the whole era's preconditioned fit then mixed slowly in the share's tail (r_hat
-    1.014, bulk ESS 542 on the bench's 4 x 1000 draws; docs/sampling.md).  The posterior is
-    the same: only the coordinates change."""
-
-    name = "probit"
-
-    def forward(self, value, *inputs):
-        return np.sqrt(2.0) * pt.erfinv(2.0 * value - 1.0)
-
-    def backward(self, value, *inputs):
-        return 0.5 * pt.erfc(-value / np.sqrt(2.0))
-
-    def log_jac_det(self, value, *inputs):
-        return -0.5 * value**2 - 0.5 * np.log(2.0 * np.pi)
-
-
-PROBIT = Probit()
-
-
-def _famine_registration(ctx, series):
-    """The famine deaths' relative registration, sampled through :class:`Probit` when its
-    prior is a Beta (any other distribution a scenario gives it: its default transform)."""
-    name = famine_name(series)
-    if name not in ctx.params:
-        prior = ctx.priors[name]
-        if prior.distribution == "Beta":
-            ctx.params[name] = pm.Beta(name, **prior.parameters, default_transform=PROBIT)
-        else:
-            ctx.create(name)
-    return ctx.params[name]
 
 
 def _completeness(ctx, event: str, series):
@@ -293,7 +258,7 @@ def add(ctx) -> None:
                 k = [list(series.year_list).index(y) for y in years]
                 complete = _completeness(ctx, event, series)[k]
                 dip = event == "death" and famine is not None
-                r = _famine_registration(ctx, series) if dip else None
+                r = ctx.create(famine_name(series)) if dip else None
                 expected = expected_events(
                     event, complete, flow[idx], famine[idx] if dip else None, r
                 )
