@@ -167,10 +167,17 @@ class Preconditioner:
         return pre
 
 
+#: Data files no model reads (the bibliography, the published claims compared afterwards):
+#: editing them leaves every posterior as it was, so they are not in a fingerprint.
+NOT_MODEL_DATA = ("sources.csv", "published_claims.csv")
+
+
 def fingerprint(window, scenario, data_checksums: dict) -> dict:
-    """What a fit is fitted to: the window file's text, the scenario's hash and the data
-    files' checksums (``{}`` when the observations were the caller's own)."""
-    data = json.dumps(sorted((data_checksums or {}).items()))
+    """What a fit is fitted to: the window file's text, the scenario's hash and the
+    checksums of the data files the model reads (``{}`` when the observations were the
+    caller's own)."""
+    model_data = {k: v for k, v in (data_checksums or {}).items() if k not in NOT_MODEL_DATA}
+    data = json.dumps(sorted(model_data.items()))
     return {
         "window": hashlib.sha256(window.text.encode()).hexdigest(),
         "scenario": scenario.hash,

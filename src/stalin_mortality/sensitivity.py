@@ -230,8 +230,9 @@ def power_scaling_by_prior(run, tree: xr.DataTree | None = None) -> pd.DataFrame
     for prior in priors:
         lp = np.asarray(tree["log_prior"][prior].values)
         if np.ptp(lp.reshape(lp.shape[0] * lp.shape[1], -1).sum(axis=1)) == 0:
-            # a flat prior (e.g. Beta(1, 1)): its power-scaled density is the same, so nothing
-            # can rest on it (and psense cannot fit a tail to constant weights)
+            # a flat prior (e.g. Beta(1, 1)): power scaling leaves it flat, so it cannot
+            # measure what rests on it (a scenario must), and psense cannot fit a tail to
+            # constant weights
             out[prior] = np.nan
             continue
         # the prior component alone (psense_summary would scale the likelihood too, the
@@ -313,6 +314,7 @@ SCENARIOS = (
     "child_coverage_low",
     "child_coverage_high",
     "registration_as_before",
+    "famine_registered_alike",
     "no_cohort_error",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).

@@ -410,7 +410,7 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     by_prior = sensitivity.power_scaling_by_prior(run, tree).set_index("quantity")
     assert {"mortality_trend", "tfr_trend", "excess_residual"} <= set(by_prior.columns)
     # a flat prior (the famine deaths' relative registration, Beta(1, 1)) scales to itself:
-    # no headline rests on it, and it is shown as such rather than crashing psense
+    # power scaling cannot measure it, so its column is empty rather than crashing psense
     assert by_prior["famine_death_registration_1931_33"].isna().all()
     # the residual's total rests on the residual's prior more than on any other
     row = by_prior.loc["excess deaths 1927-1938: residual"]

@@ -216,6 +216,17 @@ def test_every_shipped_window_has_a_matching_preconditioner(observations, name):
     assert pre.provenance["window"] == name and pre.provenance["run_status"] == "ok"
 
 
+def test_the_fingerprint_ignores_data_no_model_reads():
+    """The bibliography and the published claims do not change a posterior: editing them
+    keeps the fingerprint; any file the model reads changes it."""
+    window, scenario = sm.load_window("1927_1939"), sm.load_scenario("default")
+    sums = {"sources.csv": "a", "published_claims.csv": "b", "vital_events.csv": "c"}
+    base = P.fingerprint(window, scenario, sums)
+    for k in P.NOT_MODEL_DATA:
+        assert P.fingerprint(window, scenario, {**sums, k: "changed"}) == base
+    assert P.fingerprint(window, scenario, {**sums, "vital_events.csv": "x"}) != base
+
+
 def test_a_preconditioned_fit_keeps_the_posterior_s_layout(tmp_path):
     """A real (tiny) nutpie fit with and without the preconditioner: the same groups,
     variables and dims; no trace of ``z_white`` but the saved preconditioner."""

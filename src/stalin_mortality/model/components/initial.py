@@ -3,7 +3,8 @@
 ``P[first] = census / (1 - undercount)``, the undercount a share
 ``undercount_<census>_ages_0_2`` at ages 0-2 and ``undercount_<census>_other_ages`` at 3+
 (ADH 1993 correct the 1926 census by about 1.5 M, about 1 M of it infants and young
-children).  The census's date is taken as 1 January of the first year.
+children).  The census is carried from its date to 1 January of the first year
+(:func:`~stalin_mortality.model.account.initial_growth`).
 
 With ``cohort_error = true`` on the initial census, its count of each cohort above the
 young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to both sexes

@@ -96,9 +96,12 @@ YEAR_SD = 0.25
 FAMINE_PRIOR = (1.0, 1.0)
 FAMINE_WHY = (
     "Registered share of the famine's excess deaths relative to the year's other deaths "
-    "(1: registered alike; 0: none). Only its direction is sourced: the checks of ZAGS in "
-    "1934-35 found deaths under-registered in the regions the famine hit hardest (Mesle and "
-    "Vallin 2012, ch. 2); uniform on 0-1, the data deciding its size."
+    "(1: registered alike; 0: none). Only its direction is sourced, and for Ukraine only: the "
+    "checks of ZAGS in 1934-35 found deaths under-registered in the regions the famine hit "
+    "hardest (Mesle and Vallin 2012, ch. 2); uniform on 0-1, a modelling choice. The "
+    "registered counts fix r times the famine's size, not each, so this prior weighs the "
+    "famine's size above the registration's bound (by about 1/F); scenario "
+    "registration_as_before is its check."
 )
 #: Sources of the default completeness priors derived from data/ (the rest are modelling
 #: choices, ``basis = "assumption"``): the 1926 registered rates against ADH's.
