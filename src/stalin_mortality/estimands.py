@@ -23,7 +23,7 @@ import xarray as xr
 from .exceptions import ResultsError
 from .model import account, cohort
 from .model.cohort import person_years
-from .model.components import account_parameters, baseline, fertility, flows
+from .model.components import account_parameters, baseline, fertility, flows, registration
 from .window import Window
 
 
@@ -132,6 +132,7 @@ def parameter_draws(
     for c in window.observed_censuses:
         if c.padding:
             names += [f"padding_{c.year}", f"coverage_{c.year}"]
+    names += [n for series in famine_registers(window) for n in registration_names(series)]
     missing = [n for n in account_parameters(window) if n not in ds]
     if missing:
         raise ResultsError(
@@ -253,6 +254,16 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
             on_date = ds["population_by_age_group"].sel(census=c.year).sum(("sex", "age_group"))
             persons = on_date.values * coverage * padding
             ds[f"padding_{c.year}_persons"] = ("sample", persons)
+    for series in famine_registers(window):
+        level, deviation, r = registration_names(series)
+        if not {level, deviation, r} <= set(p):
+            continue
+        missed, dip = unregistered_famine_deaths(
+            excess, window, series, p[level], p[deviation], p[r]
+        )
+        suffix = series.completeness_suffix
+        ds[f"unregistered_famine_deaths{suffix}"] = ("sample", missed)
+        ds[f"famine_deaths_below_registration_rate{suffix}"] = ("sample", dip)
     ds["ladder"] = (("sample", "rung"), np.stack(_ladder(ds, window, None), axis=1))
     if window.war_birth_years is not None and window.war_birth_years[0] > window.first_year:
         ds["war_balance"] = (("sample", "balance_part"), war_balance(p, inputs, window, out))
@@ -262,6 +273,37 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
         ds["war_losses"] = (("sample", "war_item"), np.stack(values, axis=1))
         ds = ds.assign_coords(war_item=items)
     return ds.assign_coords(rung=[r.rung for r in LADDER])
+
+
+def famine_registers(window: Window) -> list:
+    """The registered-events series whose years have a famine cause (a famine dip)."""
+    return [
+        s
+        for s in window.registration
+        if s.kind == "events" and registration.famine_causes(window, s)
+    ]
+
+
+def registration_names(series) -> tuple[str, str, str]:
+    """(level, yearly deviation, relative famine registration) of a series' deaths."""
+    return (
+        registration.level_name("death", series),
+        registration.year_name("death", series),
+        registration.famine_name(series),
+    )
+
+
+def unregistered_famine_deaths(excess, window: Window, series, level, deviation, r):
+    """The famine's excess deaths of ``series``' years the civil register missed, as the
+    registration model expects them: ``sum famine[t] * (1 - completeness[t] * r)``; and the
+    part of it owed to the famine's lower registration alone (the dip),
+    ``sum famine[t] * completeness[t] * (1 - r)``.  ``excess[sample, cause, year]``,
+    ``level`` and ``r`` ``[sample]``, ``deviation`` ``[sample, series year]``."""
+    famine = registration.famine_deaths(excess, window, series)
+    famine = famine[:, [window.index(y) for y in series.year_list]]
+    complete = registration.yearly_completeness(level, deviation)
+    r = np.asarray(r)[:, None]
+    return (famine * (1.0 - complete * r)).sum(-1), (famine * complete * (1.0 - r)).sum(-1)
 
 
 #: The parts of the war's population balance (:func:`war_balance`).

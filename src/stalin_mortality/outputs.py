@@ -16,6 +16,7 @@ from . import plots, report
 from .constants import INTERVAL_KIND, INTERVAL_PROB
 from .estimands import (
     LADDER,
+    famine_registers,
     margin_label,
     regime_lost_births,
     rung_labels,
@@ -162,6 +163,25 @@ def headline_rows(ds: xr.Dataset, window: Window) -> list[tuple[str, xr.DataArra
             "persons",
         )
     )
+    for series in famine_registers(window):
+        suffix = series.completeness_suffix
+        if f"unregistered_famine_deaths{suffix}" not in ds:
+            continue
+        years = f"{series.year_list[0]}-{series.year_list[-1]}"
+        rows += [
+            (
+                f"famine deaths {years} absent from the registered counts (the registration "
+                "model's split, not an observation)",
+                ds[f"unregistered_famine_deaths{suffix}"],
+                "persons",
+            ),
+            (
+                f"famine deaths {years} absent from the registered counts: of which by their "
+                "lower registration than other deaths",
+                ds[f"famine_deaths_below_registration_rate{suffix}"],
+                "persons",
+            ),
+        ]
     censuses = [c.year for c in window.observed_censuses]
     rows += [
         (f"population shortfall 1 Jan {y}", ds["population_shortfall"].sel(date=y), "persons")

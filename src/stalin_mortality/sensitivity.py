@@ -215,6 +215,8 @@ KEY_PRIORS = (
     "child_coverage",
     "padding_1939",
     "famine_death_registration_1931_33",
+    "death_registration_completeness_1931_33_level",
+    "census_1926_cohort_error",
 )
 
 

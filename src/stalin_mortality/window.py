@@ -185,6 +185,7 @@ class CensusSpec:
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
     offset_days: int = 0
     date: str = ""  # ISO date of the census (``date = 1937-01-06``); "" means 1 January
+    date_source: str = ""  # keys of data/sources.csv for the date (``date_source``)
 
     @property
     def offset(self) -> float:
@@ -894,7 +895,11 @@ class _Parser:
         1 January: within the 364 days after it for an observed census, within the year
         before the window's first 1 January for the initial one."""
         if "date" not in c:
+            if "date_source" in c:
+                self.fail(entry, "'date_source' needs a 'date'")
             return "", 0
+        if not self.saved and not self.get(c, "date_source", entry, str, "").strip():
+            self.fail(entry, "a census 'date' needs a 'date_source' (keys of data/sources.csv)")
         value = c["date"]
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
             self.fail(entry, f"'date' must be a date (e.g. date = {year}-01-06), got {value!r}")
@@ -953,6 +958,7 @@ class _Parser:
                     cohort_error_last_age=cohort_last,
                     offset_days=offset,
                     date=date,
+                    date_source=str(c.get("date_source", "")).strip(),
                 )
             )
         if sum(c.role == "initial" for c in out) != 1:

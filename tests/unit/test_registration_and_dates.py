@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import stalin_mortality as sm
+from stalin_mortality.data import load_tables
 from stalin_mortality.exceptions import WindowError
 from stalin_mortality.model import account
 from stalin_mortality.model.components import registration
@@ -116,9 +117,45 @@ def test_census_population_on_its_date():
         ("date = 1937-01-06", "date = 1938-01-06", "date 1938-01-06 must fall in 1937"),
         ("date = 1937-01-06", 'date = "1937-01-06"', "'date' must be a date"),
         ("date = 1926-12-17", "date = 1925-12-17", "must fall in the year before 1 Jan 1927"),
+        ('date_source = "polyakov1992"\n', "", "a census 'date' needs a 'date_source'"),
+        ("date = 1939-01-17  #", "# date = 1939-01-17", "'date_source' needs a 'date'"),
     ],
 )
 def test_bad_census_dates_name_the_census(old, new, message):
     assert old in TEXT
     with pytest.raises(WindowError, match=re.escape(message)):
         window_from_text(TEXT.replace(old, new, 1), "w.toml")
+
+
+@pytest.mark.parametrize("window_name", ["1927_1939", "1927_1959"])
+def test_every_census_date_cites_a_known_source(window_name):
+    keys = set(load_tables()["sources.csv"]["key"])
+    w = sm.load_window(window_name)
+    for c in w.censuses:
+        assert c.date, c.year
+        cited = set(c.date_source.replace(",", " ").split())
+        assert cited and cited <= keys, (c.year, cited - keys)
+
+
+def test_unregistered_famine_deaths_follow_the_registration_model():
+    from stalin_mortality import estimands
+
+    w = sm.load_window("1927_1939")
+    (series,) = estimands.famine_registers(w)
+    famine = registration.famine_causes(w, series)
+    assert famine
+    excess = np.zeros((2, len(w.causes), len(w.years)))
+    years = [w.index(y) for y in series.year_list]
+    excess[:, famine[0], years] = [1.0e6, 2.0e6, 4.0e6]
+    excess[:, famine[0], w.index(1934)] = 9.0e6  # outside the series: never counted
+    level = np.array([0.8, 0.8])
+    deviation = np.zeros((2, len(years)))
+    deviation[1, 2] = 0.5  # a better year 1933 in the second draw
+    r = np.array([1.0, 0.25])
+    missed, dip = estimands.unregistered_famine_deaths(excess, w, series, level, deviation, r)
+    c33 = 1 / (1 + np.exp(-(np.log(4.0) + 0.5)))
+    assert missed[0] == pytest.approx(7.0e6 * 0.2)  # registered like others: 1 - c
+    assert dip[0] == pytest.approx(0.0)
+    expected = 3.0e6 * (1 - 0.8 * 0.25) + 4.0e6 * (1 - c33 * 0.25)
+    assert missed[1] == pytest.approx(expected)
+    assert dip[1] == pytest.approx(0.75 * (3.0e6 * 0.8 + 4.0e6 * c33))

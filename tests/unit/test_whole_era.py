@@ -28,6 +28,9 @@ def _prior_draws(window, n=4, seed=1):
             x = np.exp(rng.normal(np.asarray(p["mu"]), p["sigma"], size=shape))
         elif s.distribution == "Beta":
             x = rng.beta(p["alpha"], p["beta"], size=shape)
+        elif s.distribution == "ZeroSumNormal":
+            x = rng.normal(0.0, p["sigma"], size=shape)
+            x -= x.mean(axis=-1, keepdims=True)
         else:  # pragma: no cover - a new distribution in the window
             raise AssertionError(f"{name}: {s.distribution}")
         out[name] = x
@@ -551,8 +554,10 @@ def test_polish_exchange_is_the_net_of_the_two_transfers(era):
 def test_the_1926_cohort_error_follows_the_1959_age_groups(era, era_inputs):
     """The 1926 census's cohort error: one factor per cohort of the 1959 census's age groups
     (ages 3-37 in 1927), common to both sexes; the young ages (their undercount) and the
-    cohorts of the 1959 open group (38+ in 1927) are the reference, and the census's count
-    is kept in every draw, every age rescaled alike."""
+    cohorts of the 1959 open group (38+ in 1927) are the reference and untouched, and the
+    count of ages 3-37 is kept in every draw: the error moves people between those cohorts
+    only (until 8 December the whole census was rescaled, which moved people into the
+    reference ages whenever the errors' mean was negative)."""
     import pytensor.tensor as pt
 
     from stalin_mortality.model.components import initial
@@ -571,17 +576,23 @@ def test_the_1926_cohort_error_follows_the_1959_age_groups(era, era_inputs):
     }
     rng = np.random.default_rng(3)
     p[name] = np.stack([np.zeros(7), rng.normal(0, 0.05, size=7)])
+    p[name][1, 0] += 0.1  # not zero-sum: the count of ages 3-37 is still kept
     P = initial.population(p, era, era_inputs.initial)
     base = P[0]
     np.testing.assert_allclose(P[1].sum(), base.sum(), rtol=1e-12)
+    np.testing.assert_allclose(P[1][:, 3:38].sum(), base[:, 3:38].sum(), rtol=1e-12)
     ratio = P[1] / base
-    # the reference ages share one factor, each cohort its own, the same for both sexes
+    # the reference ages are untouched, each cohort has its factor, the same for both sexes
     reference = np.r_[0:3, 38:101]
-    np.testing.assert_allclose(ratio[:, reference], ratio[0, 0], rtol=1e-12)
+    np.testing.assert_allclose(ratio[:, reference], 1.0, rtol=1e-12)
+    first = ratio[0, matrix[0] == 1][0]
     for g in range(7):
         r = ratio[:, matrix[g] == 1]
         np.testing.assert_allclose(r, r[0, 0], rtol=1e-12)
-        np.testing.assert_allclose(r[0, 0] / ratio[0, 0], np.exp(p[name][1, g]), rtol=1e-12)
+        np.testing.assert_allclose(
+            r[0, 0] / first, np.exp(p[name][1, g] - p[name][1, 0]), rtol=1e-12
+        )
+    assert not np.allclose(ratio[:, 3:38], 1.0)
     # the PyTensor graph gives the same population
     tp = {k: pt.as_tensor(v[1]) for k, v in p.items()}
     np.testing.assert_allclose(initial.population(tp, era, era_inputs.initial).eval(), P[1])

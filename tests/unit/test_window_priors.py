@@ -92,6 +92,7 @@ def _centre(spec):
         "LogNormal": lambda: np.exp(p["mu"]),
         "Beta": lambda: p["alpha"] / (p["alpha"] + p["beta"]),
         "HalfNormal": lambda: 0.0 * p["sigma"],
+        "ZeroSumNormal": lambda: 0.0 * p["sigma"],
     }[d]()
     shape = (1, spec.size) if spec.size else (1,)
     return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()

@@ -16,8 +16,11 @@ young ages (which have the undercount) and the cohorts of that census's open age
 it into famine deaths of the old) are the reference, and so are the ages above
 ``cohort_error_last_age`` where the window states one (1927-1939: 37, the whole era's
 oldest cohort with an error, as older ones reach the 1937-39 censuses' heaping at 60).
-The census's count is kept: every age is rescaled alike, so the total stays with the
-undercount.
+The errors sum to zero (a ``ZeroSumNormal``) and the count of the ages with one is kept
+(they are rescaled together), so misreporting moves people between those cohorts only: the
+reference ages are untouched and the total stays with the undercount.  (Until 8 December
+the errors were free and the whole census rescaled: a negative mean error moved about
+0.6 M into the reference ages 38+ and 0.25 M into ages 0-2, docs/engine.md.)
 """
 
 from __future__ import annotations
@@ -81,17 +84,17 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
     return [
         PriorSpec(
             cohort_name(window),
-            "Normal",
-            {"mu": 0.0, "sigma": 0.05},
+            "ZeroSumNormal",
+            {"sigma": 0.05},
             f"Log error of the {c.year} census's count of each cohort aged "
             f"{c.undercount_young_ages + 1}+ (the cohorts of the last census's age groups "
             "short of its open group, and at most the window's cohort_error_last_age), "
-            "common to both sexes: age misreporting and omission that follow a cohort "
-            "through every later census. sd 0.05, the order of the later censuses' own age "
-            "noise (median 5%). Against the young ages and the oldest cohorts (the last "
-            "census's open group), which have none; the census's count is kept, every age "
-            "rescaled alike (the total is the undercount's). A modelling choice, not a "
-            "source.",
+            "common to both sexes: age misreporting that follows a cohort through every "
+            "later census. Zero-sum, sigma 0.05 (each error's sd 0.05 * sqrt((n-1)/n)), the "
+            "order of the later censuses' own age noise (median 5%). The count of those "
+            "ages is kept (they are rescaled together), so people move between them only: "
+            "the young ages and the oldest cohorts have no error and are not rescaled. A "
+            "modelling choice, not a source.",
             units="log persons",
             dim=f"census_{c.year}_cohort",
             size=len(groups[1]),
@@ -143,6 +146,12 @@ def population(params: dict, window: Window, census):
         return P
     error = params[cohort_name(window)]
     xp = _xp(error)
+    member = groups[0].sum(axis=0)  # [age]: 1 on the ages with a cohort error
     factor = xp.exp(xp.dot(error, groups[0]))  # [..., age]: 1 outside the cohorts with one
-    kept = P.sum(axis=-1).sum(axis=-1) / (P * factor[..., None, :]).sum(axis=-1).sum(axis=-1)
-    return P * (factor * kept[..., None])[..., None, :]
+    inside = P * member
+    kept = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
+        axis=-1
+    )
+    # the ages with an error keep their count; the reference ages are untouched
+    scale = 1.0 + member * (factor * kept[..., None] - 1.0)
+    return P * scale[..., None, :]
