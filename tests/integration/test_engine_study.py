@@ -475,3 +475,46 @@ def test_scenario_table_reads_saved_runs_and_marks_them(quick_run, tmp_path, cap
     made = (manifest.get("preconditioner") or {}).get("file", "")
     assert (row.preconditioner if isinstance(row.preconditioner, str) else "") == made
     assert "famine 1931-33 (on the ladder)" in md
+
+
+def test_scenario_table_refits_a_failed_preconditioned_scenario_in_own_coordinates(
+    monkeypatch, tmp_path, capsys
+):
+    """A scenario whose preconditioned fit fails the gate is fitted again in the model's own
+    coordinates (the same posterior, the longer settings); the second fit is the table's."""
+    from stalin_mortality import study
+    from stalin_mortality.inference import Diagnostics
+
+    calls = []
+
+    def fake_run(*, out, config, **kwargs):
+        calls.append(config.precondition)
+        out.mkdir(parents=True, exist_ok=True)
+        file = "1927_1939.npz" if config.precondition else ""
+        (out / "manifest.json").write_text(json.dumps({"preconditioner": {"file": file}}))
+        passed = not config.precondition
+        return out, Diagnostics(1.003 if passed else 1.02, 900, 900, 0, passed)
+
+    monkeypatch.setattr(study, "run", fake_run)
+    monkeypatch.setattr(cli, "_write_scenario_table", lambda table, root, quick: 0)
+    monkeypatch.setattr("stalin_mortality.sensitivity.scenario_table", lambda dirs: None)
+    root = tmp_path / "scenarios"
+    assert cli.main(["scenario-table", "--scenarios", "archival", "--root", str(root)]) == 0
+    assert calls == [True, False]
+    out = capsys.readouterr().out
+    assert "failed the gate; again in the model's own" in out
+    assert "archival: r_hat 1.003" in out
+    # a fit that passes, or one already in its own coordinates, is not run again
+    calls.clear()
+    monkeypatch.setattr(
+        study,
+        "run",
+        lambda *, out, config, **kw: (
+            calls.append(config.precondition),
+            out.mkdir(parents=True, exist_ok=True),
+            (out / "manifest.json").write_text("{}"),
+            (out, Diagnostics(1.02, 300, 300, 0, False)),
+        )[-1],
+    )
+    assert cli.main(["scenario-table", "--scenarios", "flat_trend", "--root", str(root)]) == 0
+    assert calls == [True]
