@@ -303,7 +303,10 @@ def unregistered_famine_deaths(excess, window: Window, series, level, deviation,
     famine = famine[:, [window.index(y) for y in series.year_list]]
     complete = registration.yearly_completeness(level, deviation)
     r = np.asarray(r)[:, None]
-    return (famine * (1.0 - complete * r)).sum(-1), (famine * complete * (1.0 - r)).sum(-1)
+    # the model's own expectation of the famine deaths registered, with and without the dip
+    registered = registration.expected_events("death", complete, famine, famine, r)
+    alike = registration.expected_events("death", complete, famine)
+    return (famine - registered).sum(-1), (alike - registered).sum(-1)
 
 
 #: The parts of the war's population balance (:func:`war_balance`).

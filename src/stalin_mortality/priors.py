@@ -300,13 +300,11 @@ TRANSFORMS = {"probit": PROBIT}
 def create_variable(spec: PriorSpec, prior: Prior):
     """Add the prior to the model in context (a vector prior along ``spec.dim``), in the
     coordinates ``spec.transform`` asks for when the prior is on [0, 1]."""
+    extra = {}
     if spec.transform and prior.distribution in UNIT_DISTRIBUTIONS:
-        shape = {"dims": spec.dim, "shape": (spec.size,)} if spec.dim else {}
-        dist = getattr(pm, prior.distribution)
-        return dist(
-            spec.name, **prior.parameters, default_transform=TRANSFORMS[spec.transform], **shape
-        )
-    if spec.dim is None:
+        extra["default_transform"] = TRANSFORMS[spec.transform]
+    if spec.dim is not None:
+        extra.update(dims=spec.dim, shape=(spec.size,))
+    if not extra:
         return prior.create_variable(spec.name)
-    dist = getattr(pm, prior.distribution)
-    return dist(spec.name, **prior.parameters, dims=spec.dim, shape=(spec.size,))
+    return getattr(pm, prior.distribution)(spec.name, **prior.parameters, **extra)

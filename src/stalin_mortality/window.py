@@ -891,14 +891,15 @@ class _Parser:
         return tuple(int(b) for b in value)
 
     def census_date(self, c: dict, entry: str, year: int, role: str, first: int):
-        """``date`` of a census (a TOML date) and its offset in days from its state's
-        1 January: within the 364 days after it for an observed census, within the year
-        before the window's first 1 January for the initial one."""
+        """``date`` of a census (a TOML date), its offset in days from its state's 1 January
+        (within the 364 days after it for an observed census, within the year before the
+        window's first 1 January for the initial one) and its ``date_source``."""
         if "date" not in c:
             if "date_source" in c:
                 self.fail(entry, "'date_source' needs a 'date'")
-            return "", 0
-        if not self.saved and not self.get(c, "date_source", entry, str, "").strip():
+            return "", 0, ""
+        source = self.get(c, "date_source", entry, str, "").strip()
+        if not self.saved and not source:
             self.fail(entry, "a census 'date' needs a 'date_source' (keys of data/sources.csv)")
         value = c["date"]
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
@@ -911,7 +912,7 @@ class _Parser:
             offset = (value - datetime.date(year, 1, 1)).days
             if value.year != year:
                 self.fail(entry, f"date {value} must fall in {year}")
-        return value.isoformat(), offset
+        return value.isoformat(), offset, source
 
     def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:
         out = []
@@ -945,7 +946,7 @@ class _Parser:
                     f"'cohort_error_last_age' needs cohort_error = true and an age between "
                     f"{young + 1} and {MAX_AGE - 1}, got {cohort_last!r}",
                 )
-            date, offset = self.census_date(c, entry, year, role, first)
+            date, offset, date_source = self.census_date(c, entry, year, role, first)
             out.append(
                 CensusSpec(
                     year,
@@ -958,7 +959,7 @@ class _Parser:
                     cohort_error_last_age=cohort_last,
                     offset_days=offset,
                     date=date,
-                    date_source=str(c.get("date_source", "")).strip(),
+                    date_source=date_source,
                 )
             )
         if sum(c.role == "initial" for c in out) != 1:
