@@ -300,7 +300,7 @@ TRANSFORMS = {"probit": PROBIT}
 def create_variable(spec: PriorSpec, prior: Prior):
     """Add the prior to the model in context (a vector prior along ``spec.dim``), in the
     coordinates ``spec.transform`` asks for when the prior is on [0, 1]."""
-    extra = {}
+    extra: dict[str, object] = {}
     if spec.transform and prior.distribution in UNIT_DISTRIBUTIONS:
         extra["default_transform"] = TRANSFORMS[spec.transform]
     if spec.dim is not None:
