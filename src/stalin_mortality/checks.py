@@ -47,11 +47,11 @@ def _expected(run, est, c) -> tuple[np.ndarray, np.ndarray]:
     grouped = est["population_by_age_group"].sel(census=c.year)
     grouped = grouped.transpose("chain", "draw", "sex", "age_group").values
     grouped = grouped.reshape(-1, *grouped.shape[2:])
-    params = {f"coverage_{c.year}": _draws(run, f"coverage_{c.year}")}
-    if "child_coverage" in run.tree["posterior"]:
-        params["child_coverage"] = _draws(run, "child_coverage")
-    if c.padding:
-        params[f"padding_{c.year}"] = _draws(run, f"padding_{c.year}")
+    params = {
+        name: _draws(run, name)
+        for name in census.expected_names(run.window, c)
+        if name in run.tree["posterior"]
+    }
     return census.expected(params, run.window, c, grouped, np), grouped
 
 

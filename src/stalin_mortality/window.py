@@ -186,6 +186,12 @@ class CensusSpec:
     offset_days: int = 0
     date: str = ""  # ISO date of the census (``date = 1937-01-06``); "" means 1 January
     date_source: str = ""  # keys of data/sources.csv for the date (``date_source``)
+    #: An observed census's age misreporting (``misreporting_from``): each age group from
+    #: the one starting at this age up to the one below the open group may send a share of
+    #: its people to the next group up (or, a negative share, receive from it), by sex
+    #: (``census_age_misreporting``; :mod:`~stalin_mortality.model.components.census`).
+    #: ``None``: none.
+    misreporting_from: int | None = None
 
     @property
     def offset(self) -> float:
@@ -638,7 +644,7 @@ class _Parser:
             self.years({"p": p}, f"table_periods {p}", first, last, key="p")
             for p in self.get(r, "table_periods", "window", list, default=[[first, last]])
         )
-        censuses = self.censuses(first, last)
+        censuses = self.censuses(first, last, edges)
         causes = self.causes(first, last)
         names = [c.name for c in causes]
         if not causes:
@@ -914,7 +920,9 @@ class _Parser:
                 self.fail(entry, f"date {value} must fall in {year}")
         return value.isoformat(), offset, source
 
-    def censuses(self, first: int, last: int) -> tuple[CensusSpec, ...]:
+    def censuses(
+        self, first: int, last: int, edges: tuple[int, ...]
+    ) -> tuple[CensusSpec, ...]:
         out = []
         for i, c in enumerate(self.get(self.raw, "censuses", "window", list)):
             entry = f"census {c.get('year', i + 1)}"
@@ -947,6 +955,17 @@ class _Parser:
                     f"{young + 1} and {MAX_AGE - 1}, got {cohort_last!r}",
                 )
             date, offset, date_source = self.census_date(c, entry, year, role, first)
+            misreporting = c.get("misreporting_from")
+            if misreporting is not None and (
+                role != "observed"
+                or isinstance(misreporting, bool)
+                or misreporting not in edges[:-1]
+            ):
+                self.fail(
+                    entry,
+                    "'misreporting_from' needs an observed census and the first age of an "
+                    f"age group below the open one ({list(edges[:-1])}), got {misreporting!r}",
+                )
             out.append(
                 CensusSpec(
                     year,
@@ -960,6 +979,7 @@ class _Parser:
                     offset_days=offset,
                     date=date,
                     date_source=date_source,
+                    misreporting_from=misreporting,
                 )
             )
         if sum(c.role == "initial" for c in out) != 1:
