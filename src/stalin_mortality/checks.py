@@ -42,15 +42,16 @@ def _band(values: np.ndarray) -> tuple[float, float, float]:
     return lo, float(np.median(values)), hi
 
 
-def _expected(run, est, c) -> tuple[np.ndarray, np.ndarray]:
-    """Expected census counts ``[sample, sex, age group]`` of census ``c``, draw by draw."""
+def _expected(run, est, c, misreporting: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Expected census counts ``[sample, sex, age group]`` of census ``c``, draw by draw
+    (``misreporting=False``: without the census's age misreporting)."""
     grouped = est["population_by_age_group"].sel(census=c.year)
     grouped = grouped.transpose("chain", "draw", "sex", "age_group").values
     grouped = grouped.reshape(-1, *grouped.shape[2:])
     params = {
         name: _draws(run, name)
         for name in census.expected_names(run.window, c)
-        if name in run.tree["posterior"]
+        if name in run.tree["posterior"] and (misreporting or name != census.MISREPORTING)
     }
     return census.expected(params, run.window, c, grouped, np), grouped
 
@@ -72,6 +73,8 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
         z = census.zero_sum_noise(noise, expected.shape, rng)
         replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
         residual = census.clr(observed)[None] - clr_expected
+        # what the census's age misreporting model moves (zero without one)
+        moved = clr_expected - census.clr(_expected(run, est, c, misreporting=False)[0])
         for s, sex in enumerate(("male", "female")):
             for g, label in enumerate(window.age_group_labels):
                 lo_age = edges[g]
@@ -94,6 +97,7 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
                         "replicate_upper": np.exp(rep[2]),
                         "inside_replicate_interval": rep[0] <= log_obs <= rep[2],
                         "noise_median": float(np.median(noise)),
+                        "misreporting_median": float(np.median(moved[:, s, g])),
                     }
                 )
     return pd.DataFrame(rows)

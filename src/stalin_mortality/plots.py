@@ -741,7 +741,8 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
     """Residual of each census count by sex and age group (log observed / expected, in
     %) against the group's birth cohorts, one colour per census: a misfit repeated for the
     same cohorts in two censuses is a misfit of the account, not of one census.  The grey
-    band is the census noise's 90% band."""
+    band is the census noise's 90% band; a dashed line is what the census's age
+    misreporting model moves (already in the expected count, so not in the residual)."""
     data = census_residuals_data(run=run, window=window)
     own = ax is None
     fig, axes = _axes(ax, n=2, figsize=(9.0, 4.2), sharey=True)
@@ -769,6 +770,15 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
                 color=colours[year],
                 label=f"census {year}",
             )
+            if "misreporting_median" in dd and (dd.misreporting_median != 0).any():
+                axis.plot(
+                    mid,
+                    100 * dd.misreporting_median,
+                    ls="--",
+                    lw=0.9,
+                    color=colours[year],
+                    label=f"census {year}: its age misreporting (taken out)",
+                )
         axis.set_xlim(lo_c - 2, hi_c + 2)
         axis.set_title(sex, fontsize=9)
         axis.set_xlabel("birth cohort (years)")

@@ -217,6 +217,7 @@ KEY_PRIORS = (
     "famine_death_registration_1931_33",
     "death_registration_completeness_1931_33_level",
     "census_1926_cohort_error",
+    "census_age_misreporting",
 )
 
 
@@ -317,7 +318,10 @@ SCENARIOS = (
     "child_coverage_high",
     "registration_as_before",
     "famine_registered_alike",
+    "famine_registration_low",
+    "famine_registration_high",
     "no_cohort_error",
+    "no_misreporting",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).
 SCENARIO_ROWS = (

@@ -920,9 +920,7 @@ class _Parser:
                 self.fail(entry, f"date {value} must fall in {year}")
         return value.isoformat(), offset, source
 
-    def censuses(
-        self, first: int, last: int, edges: tuple[int, ...]
-    ) -> tuple[CensusSpec, ...]:
+    def censuses(self, first: int, last: int, edges: tuple[int, ...]) -> tuple[CensusSpec, ...]:
         out = []
         for i, c in enumerate(self.get(self.raw, "censuses", "window", list)):
             entry = f"census {c.get('year', i + 1)}"

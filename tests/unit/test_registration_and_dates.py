@@ -107,8 +107,21 @@ def test_census_population_on_its_date():
     both = w.census_population(np.stack([pop, 2 * pop]), c37)
     assert np.allclose(both[1], 2 * on_date)
     # the initial census is carried to 1 Jan 1927 at ADH's 1926 natural increase
-    growth = account.initial_growth(sm.load_observations(), w)
-    assert growth == pytest.approx(np.exp((0.0456 - 0.0255) * 15 / 365.25))
+    # the 15 days' births join age 0, their deaths leave every age (ADH's 1926 rates)
+    obs = sm.load_observations()
+    counts = obs["census_count"].sel(census=1926).transpose("sex", "age").values.astype(float)
+    carried = account.initial_carry(counts.copy(), obs, w)
+    span = 15 / 365.25
+    assert carried.sum() == pytest.approx(counts.sum() * (1 + (0.0456 - 0.0255) * span))
+    births = 0.0456 * span * counts.sum()
+    deaths = 0.0255 * span * counts.sum()
+    gained = carried[:, 0] - counts[:, 0]
+    lost_above_0 = (counts[:, 1:] - carried[:, 1:]).sum()
+    # age 0 gains the births less its own deaths; all deaths add up to the crude rate's
+    assert lost_above_0 + (births - gained.sum()) == pytest.approx(deaths)
+    assert 0 < births - gained.sum() < 0.5 * deaths
+    assert gained[0] / gained.sum() == pytest.approx(1.05 / 2.05, abs=0.01)
+    assert (carried[:, 1:] < counts[:, 1:]).all()  # every older age loses its deaths only
 
 
 @pytest.mark.parametrize(

@@ -192,14 +192,15 @@ def _series_of(da: xr.DataArray) -> dict:
     return {int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)}
 
 
-def initial_growth(observations: xr.Dataset, window: Window) -> float:
-    """The initial census's growth from its date to the window's first 1 January (17 Dec
-    1926 to 1 Jan 1927: 15 days), at the natural increase its year's reconstructed crude
-    rates give (ADH 1993, 1926: 45.6 - 25.5 per 1000, so 0.083%), every age alike; 1 when
-    the census has no date."""
+#: The share of boys among the births carried into the initial population (a sex ratio at
+#: birth of 1.05, the fertility component's prior mean).
+MALE_BIRTH_SHARE = 1.05 / 2.05
+
+
+def initial_rates(observations: xr.Dataset, window: Window) -> tuple[float, float]:
+    """The reconstructed crude birth and death rates of the initial census's year (ADH
+    1993, 1926: 45.6 and 25.5 per 1000), which carry it to the window's first 1 January."""
     c = window.initial_census
-    if not c.offset_days:
-        return 1.0
     rates = observations["reconstructed_rate"]
     years = [int(y) for y in rates["reconstructed_rate_year"].values]
     row = rates.sel(reconstructed_rate_year=c.year) if c.year in years else None
@@ -210,8 +211,38 @@ def initial_growth(observations: xr.Dataset, window: Window) -> float:
             f"reconstructed birth and death rates of {c.year} to carry it to 1 Jan "
             f"{window.first_year}",
         )
-    increase = float(row.sel(measure="birth_rate") - row.sel(measure="death_rate"))
-    return float(np.exp(-increase * c.offset))
+    return float(row.sel(measure="birth_rate")), float(row.sel(measure="death_rate"))
+
+
+def initial_carry(counts: np.ndarray, observations: xr.Dataset, window: Window) -> np.ndarray:
+    """The initial census ``counts[sex, age]`` carried from its date to the window's first
+    1 January (17 Dec 1926 to 1 Jan 1927: 15 days) at its year's reconstructed crude rates:
+    the period's births (``birth rate * days * total``, boys :data:`MALE_BIRTH_SHARE`) join
+    age 0, and its deaths (``death rate * days * total``) leave every age in proportion to
+    its count times the standard life table's hazard at that age.  (Until 8 December every
+    age was grown alike at the natural increase, which put most of the births at ages
+    above 0.)  The 15 days' ageing is left out: the census's ages stand for ages on 1
+    January.  ``counts`` unchanged when the census has no date."""
+    c = window.initial_census
+    if not c.offset_days:
+        return counts
+    birth_rate, death_rate = initial_rates(observations, window)
+    span = -c.offset  # years from the census date to 1 January
+    total = counts.sum()
+    lx = (
+        observations["life_table_lx"]
+        .sel(life_table=window.standard_life_table)
+        .transpose("sex", "age")
+        .values
+    )
+    hazard = -np.log(lx[:, 1:] / lx[:, :-1])
+    hazard = np.concatenate([hazard, hazard[:, -1:]], axis=1)[:, : counts.shape[1]]
+    deaths = counts * hazard
+    deaths *= death_rate * span * total / deaths.sum()
+    out = counts - deaths
+    births = birth_rate * span * total
+    out[:, 0] += births * np.array([MALE_BIRTH_SHARE, 1.0 - MALE_BIRTH_SHARE])
+    return out
 
 
 def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
@@ -219,7 +250,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
     counts = observations["census_count"]
     initial_pop = counts.sel(census=window.initial_census.year).transpose("sex", "age").values
     initial_pop = smooth_heaping(initial_pop.astype(float), window.initial_census.smooth_ages)
-    initial_pop = initial_pop * initial_growth(observations, window)
+    initial_pop = initial_carry(initial_pop, observations, window)
     lt = observations["life_table_lx"].sel(life_table=window.standard_life_table)
     lx = lt.transpose("sex", "age").values / 1e5
     a0, e100 = cohort.table_ends(

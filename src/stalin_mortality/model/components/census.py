@@ -13,8 +13,8 @@ The total and the composition are observed apart:
 ``expected = misreported(true) * coverage_<year> [* (1 + padding_<year>)]``, and at ages 0-4
 also times ``child_coverage`` (one for the observed censuses); a census with padding carries
 a one-sided inflation ``padding >= 0`` (the 1939 census: 2.8-2.9 M, 1.7%, by Zhiromskaya 1994
-and Volkov 1990; weak by default).  The army counted separately is added to men of the census's army ages in
-the inputs.
+and Volkov 1990; weak by default).  The army counted separately is added to men of the
+census's army ages in the inputs.
 
 Age misreporting (a census with ``misreporting_from``): from that age group up to the one
 below the open group, each group ``g`` of each sex sends ``t[g] * true[g]`` to group
@@ -84,10 +84,11 @@ def misreported(grouped, shares, first: int, xp=np):
 
 
 def misreporting_shares(params: dict, window: Window, census, xp=np):
-    """The census's shares ``[..., sex, boundary]`` from ``census_age_misreporting``, or
-    ``None`` (no misreporting)."""
+    """The census's shares ``[..., sex, boundary]`` from ``census_age_misreporting`` and its
+    first group, or ``(None, 0)``: no misreporting in the window, or ``params`` lacks it (the
+    expected count without it, :func:`stalin_mortality.checks.census_residuals`)."""
     layout = misreporting_layout(window)
-    if census.year not in layout:
+    if census.year not in layout or MISREPORTING not in params:
         return None, 0
     at, g0, n = layout[census.year]
     values = params[MISREPORTING][..., at : at + 2 * n]

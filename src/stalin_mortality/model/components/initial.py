@@ -4,7 +4,9 @@
 ``undercount_<census>_ages_0_2`` at ages 0-2 and ``undercount_<census>_other_ages`` at 3+
 (ADH 1993 correct the 1926 census by about 1.5 M, about 1 M of it infants and young
 children).  The census is carried from its date to 1 January of the first year
-(:func:`~stalin_mortality.model.account.initial_growth`).
+(:func:`~stalin_mortality.model.account.initial_carry`: the 15 days' births at age 0, their
+deaths by age; the undercount then applies to those births too, which grosses them up by
+about 6% of 0.28 M at ages 0-2, some 17 thousand).
 
 With ``cohort_error = true`` on the initial census, its count of each cohort above the
 young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to both sexes
