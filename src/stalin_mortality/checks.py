@@ -51,7 +51,7 @@ def _expected(run, est, c, misreporting: bool = True) -> tuple[np.ndarray, np.nd
     params = {
         name: _draws(run, name)
         for name in census.expected_names(run.window, c)
-        if name in run.tree["posterior"] and (misreporting or name != census.MISREPORTING)
+        if name in run.tree["posterior"] and (misreporting or name != census.EXAGGERATION)
     }
     return census.expected(params, run.window, c, grouped, np), grouped
 

@@ -220,7 +220,9 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
                 ("sample", "census", "sex", "age_group"),
                 np.stack(
                     [
-                        window.group_ages(window.census_population(out["population"], c))
+                        window.group_ages(
+                            window.census_population(out["population"], c, out["births"])
+                        )
                         for c in censuses
                     ],
                     axis=1,

@@ -54,7 +54,7 @@ PRIOR_LABELS = {
     "fertility_deviation": "fertility's yearly deviation from its trend",
     "famine_intensity": "famine-years hazard: yearly intensity",
     "census_age_noise": "census age-composition error",
-    "census_age_misreporting": "census age misreporting, ages 45+ (share moved up a group)",
+    "census_age_exaggeration": "census old-age exaggeration (share of 65-69 counted in 70+)",
     "child_coverage": "census coverage of children 0-4 (relative)",
     "padding_1939": "padding of the 1939 census",
     "sentence_ratio_1930_36": "death sentences per execution, 1930-36",

@@ -217,7 +217,7 @@ KEY_PRIORS = (
     "famine_death_registration_1931_33",
     "death_registration_completeness_1931_33_level",
     "census_1926_cohort_error",
-    "census_age_misreporting",
+    "census_age_exaggeration",
 )
 
 
@@ -321,7 +321,7 @@ SCENARIOS = (
     "famine_registration_low",
     "famine_registration_high",
     "no_cohort_error",
-    "no_misreporting",
+    "no_exaggeration",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).
 SCENARIO_ROWS = (

@@ -65,7 +65,7 @@ def simulate_inputs(
     out = account.simulate(params, inputs, window)
     counts = {}
     for c in window.observed_censuses:
-        single = window.census_population(out["population"][0], c)
+        single = window.census_population(out["population"][0], c, out["births"][0])
         if census_hook is None:
             true, seen = window.group_ages(single), truth
         else:

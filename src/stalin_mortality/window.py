@@ -167,9 +167,11 @@ class CensusSpec:
     padding: bool = False
     army_ages: tuple[int, int] | None = None  # army counted separately, added to these men
     undercount_young_ages: int = 2  # the initial census misses a share of ages 0..this
-    #: Ages [first, last] of the initial census whose single years are smoothed by a
-    #: centred 5-year moving average before projection (digit heaping at ages ending in 0
-    #: and 5 is then not carried forward); the count of those ages is kept.  None: as counted.
+    #: Ages [first, last] of the census whose single years are smoothed by a centred 5-year
+    #: moving average (the initial census before projection, so digit heaping at ages
+    #: ending in 0 and 5 is not carried forward; an observed one before grouping, so
+    #: heaping does not move people over the groups' boundaries); the count of those ages
+    #: is kept.  None: as counted.
     smooth_ages: tuple[int, int] | None = None
     #: The initial census's count of each cohort (above the young ages) is off by a factor
     #: common to both sexes, the cohorts those of the last observed census's age groups
@@ -186,11 +188,10 @@ class CensusSpec:
     offset_days: int = 0
     date: str = ""  # ISO date of the census (``date = 1937-01-06``); "" means 1 January
     date_source: str = ""  # keys of data/sources.csv for the date (``date_source``)
-    #: An observed census's age misreporting (``misreporting_from``): each age group from
-    #: the one starting at this age up to the one below the open group may send a share of
-    #: its people to the next group up (or, a negative share, receive from it), by sex
-    #: (``census_age_misreporting``; :mod:`~stalin_mortality.model.components.census`).
-    #: ``None``: none.
+    #: An observed census's old-age exaggeration (``misreporting_from``): each age group
+    #: from the one starting at this age up to the one below the open group sends a share
+    #: of its people to the next group up, by sex (``census_age_exaggeration``;
+    #: :mod:`~stalin_mortality.model.components.census`).  ``None``: none.
     misreporting_from: int | None = None
 
     @property
@@ -463,21 +464,31 @@ class Window:
         """Position of a projection year (or a 1 January date) in :attr:`years`/:attr:`dates`."""
         return int(year) - self.first_year
 
-    def census_population(self, population, census: CensusSpec):
+    def census_population(self, population, census: CensusSpec, births=None):
         """The latent population ``[..., sex, age]`` on an observed ``census``'s date, from
         the states ``population[..., date, sex, age]``: the 1 January state of its year,
-        times the growth of the year before to the power of the census's offset in years
-        (6 Jan 1937: 5 days; 17 Jan 1939: 16).  The year before, not the year after: the
-        1939 census's year ends with the annexations of the 1927-1959 window.  Every age is
-        scaled alike, a simplification of a few days' ageing and births (at most 0.1% of the
-        total, docs/engine.md)."""
+        its total grown at the year before's growth to the power of the census's offset in
+        years (6 Jan 1937: 5 days; 17 Jan 1939: 16).  The year before, not the year after:
+        the 1939 census's year ends with the annexations of the 1927-1959 window.  With
+        ``births[..., year]`` (the projection's births by year), the days' births of the
+        year before's rate join age 0 (split by sex as the state's age 0) and the rest of
+        the growth scales every age alike; without, every age is scaled alike.  A few days'
+        ageing is left out (docs/engine.md)."""
         t = self.index(census.year)
         state = population[..., t, :, :]
         if not census.offset_days:
             return state
         totals = population[..., t - 1 : t + 1, :, :].sum(axis=(-2, -1))
         growth = (totals[..., 1] / totals[..., 0]) ** census.offset
-        return state * growth[..., None, None]
+        if births is None:
+            return state * growth[..., None, None]
+        total = totals[..., 1]
+        born = births[..., t - 1] * census.offset  # the days' births, at the year before's
+        scale = (total * growth - born) / total
+        age0 = np.zeros(N_AGES)
+        age0[0] = 1.0
+        share = state[..., :, 0] / state[..., :, 0].sum(axis=-1)[..., None]  # [..., sex]
+        return state * scale[..., None, None] + (born[..., None] * share)[..., None] * age0
 
 
 # ---------------------------------------------------------------------------------------
@@ -935,8 +946,6 @@ class _Parser:
             smooth = c.get("smooth_ages")
             if smooth is not None:
                 smooth = self.years({"a": smooth}, entry, 2, MAX_AGE - 3, key="a")
-                if role != "initial":
-                    self.fail(entry, "only the initial census is smoothed (smooth_ages)")
             cohort_error = self.flag(c, "cohort_error", entry, False)
             if cohort_error and role != "initial":
                 self.fail(entry, "only the initial census has a cohort error (cohort_error)")

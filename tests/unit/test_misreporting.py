@@ -1,4 +1,5 @@
-"""The observed censuses' age misreporting at ages 45+ (``census_age_misreporting``)."""
+"""The observed censuses' age misreporting: heaping smoothed out of the counts, and old-age
+exaggeration at ages 45+ (``census_age_exaggeration``)."""
 
 import re
 
@@ -8,6 +9,7 @@ import pytest
 
 import stalin_mortality as sm
 from stalin_mortality.exceptions import WindowError
+from stalin_mortality.model import account
 from stalin_mortality.model.components import census
 from stalin_mortality.window import window_from_text
 
@@ -17,7 +19,7 @@ TEXT = sm.load_window("1927_1939").text
 def test_misreporting_moves_people_between_neighbouring_groups_only():
     rng = np.random.default_rng(1)
     grouped = rng.uniform(1e5, 1e6, size=(3, 2, 15))
-    shares = rng.normal(0, 0.05, size=(3, 2, 5))
+    shares = rng.uniform(0, 0.1, size=(3, 2, 5))
     out = census.misreported(grouped, shares, 9)
     # counts are moved, not made: each sex keeps its total, ages below 45 are untouched
     assert np.allclose(out.sum(axis=-1), grouped.sum(axis=-1))
@@ -33,25 +35,47 @@ def test_misreporting_moves_people_between_neighbouring_groups_only():
     assert np.allclose(symbolic, out[0])
 
 
-def test_each_observed_census_has_its_own_shares_by_sex():
-    w39 = sm.load_window("1927_1939")
-    assert census.misreporting_layout(w39) == {1937: (0, 9, 5), 1939: (10, 9, 5)}
-    labels = census.misreporting_labels(w39)
-    assert labels[2] == "1937 male 55-59>60-64" and labels[-1] == "1939 female 65-69>70+"
-    spec = sm.prior_specs(w39)[census.MISREPORTING]
-    assert spec.size == 20 and spec.parameters == {"mu": 0.0, "sigma": census.MISREPORTING_SD}
-    w59 = sm.load_window("1927_1959")
-    assert len(census.misreporting_labels(w59)) == 30
-    # the shares reach the expected count of their own census only
+def test_exaggeration_is_one_share_per_sex_rising_with_age():
+    w = sm.load_window("1927_1939")
+    assert census.misreporting_layout(w) == {1937: (9, 5), 1939: (9, 5)}
+    spec = sm.prior_specs(w)[census.EXAGGERATION]
+    assert spec.distribution == "HalfNormal" and spec.dim == "sex" and spec.size == 2
+    assert spec.parameters == {"sigma": census.EXAGGERATION_SD}
+    c37, c39 = (c for c in w.censuses if c.role == "observed")
+    theta = np.array([[0.05, 0.10], [0.0, 0.02]])  # two draws, [male, female]
+    shares, first = census.misreporting_shares({census.EXAGGERATION: theta}, w, c39)
+    assert first == 9 and shares.shape == (2, 2, 5)
+    assert np.allclose(shares[0, 1], [0.02, 0.04, 0.06, 0.08, 0.10])
+    # the same shares reach both censuses' expected counts, which keep their totals
     grouped = np.full((2, 15), 1e6)
-    params = {"coverage_1937": 1.0, "child_coverage": 1.0, census.MISREPORTING: np.zeros(20)}
-    params[census.MISREPORTING][17] = 0.1  # 1939 female 55-59 > 60-64
-    c37, c39 = (c for c in w39.censuses if c.role == "observed")
-    assert np.allclose(census.expected(params, w39, c37, grouped), grouped)
-    params |= {"coverage_1939": 1.0, "padding_1939": 0.0}
-    e39 = census.expected(params, w39, c39, grouped)
-    assert e39[1, 11] == pytest.approx(0.9e6) and e39[1, 12] == pytest.approx(1.1e6)
-    assert np.array_equal(e39[0], grouped[0])
+    params = {"coverage_1937": 1.0, "child_coverage": 1.0, census.EXAGGERATION: theta[0]}
+    e37 = census.expected(params, w, c37, grouped)
+    assert e37.sum() == pytest.approx(grouped.sum())
+    assert e37[0, 14] == pytest.approx(1.05e6) and e37[1, 9] == pytest.approx(0.98e6)
+    assert np.array_equal(e37[:, :9], grouped[:, :9])
+    # without the parameter (the residuals' comparison), no exaggeration
+    assert np.array_equal(census.expected({"coverage_1937": 1.0}, w, c37, grouped), grouped)
+    # 1959 has heaping smoothed but no exaggeration
+    w59 = sm.load_window("1927_1959")
+    assert set(census.misreporting_layout(w59)) == {1937, 1939}
+    assert {c.year: c.smooth_ages for c in w59.observed_censuses}[1959] == (23, 89)
+
+
+def test_observed_counts_are_smoothed_before_grouping():
+    w = sm.load_window("1927_1939")
+    obs = sm.load_observations()
+    inputs = account.make_inputs(obs, w)
+    raw = obs["census_count"].sel(census=1937).transpose("sex", "age").values.astype(float)
+    raw_grouped = w.group_ages(raw)
+    smoothed = inputs.census_observed[1937]
+    # the count of each sex is kept (the army added to men 18-24 apart)
+    assert smoothed[1].sum() == pytest.approx(raw_grouped[1].sum())
+    # heaping at 60 no longer swells 60-64 at 55-59's expense (women: 4.7%)
+    before = np.log(raw_grouped[1, 12] / raw_grouped[1, 11])
+    after = np.log(smoothed[1, 12] / smoothed[1, 11])
+    assert before - after == pytest.approx(0.064, abs=0.01)
+    # ages below 23 untouched: 0-4 .. 15-19 as counted
+    assert np.allclose(smoothed[1, :4], raw_grouped[1, :4])
 
 
 @pytest.mark.parametrize(
@@ -72,7 +96,14 @@ def test_bad_misreporting_names_the_census(old, new, message):
         window_from_text(TEXT.replace(old, new, 1), "w.toml")
 
 
-def test_no_misreporting_scenario_holds_the_shares_at_none():
-    scenario = sm.load_scenario("no_misreporting")
-    prior = scenario.overrides[census.MISREPORTING]
-    assert prior["distribution"] == "Normal" and prior["sigma"] == 0.001
+def test_no_exaggeration_scenario_holds_it_near_none():
+    prior = sm.load_scenario("no_exaggeration").overrides[census.EXAGGERATION]
+    assert prior["distribution"] == "HalfNormal" and prior["sigma"] == 0.001
+
+
+@pytest.mark.parametrize(
+    "name, mean", [("famine_registration_low", 1 / 3), ("famine_registration_high", 2 / 3)]
+)
+def test_famine_registration_scenarios_bracket_the_flat_prior(name, mean):
+    prior = sm.load_scenario(name).overrides["famine_death_registration_1931_33"]
+    assert prior["alpha"] / (prior["alpha"] + prior["beta"]) == pytest.approx(mean)

@@ -93,6 +93,29 @@ def test_a_flat_share_is_sampled_as_a_standard_normal():
     assert PROBIT.backward(np.array(0.0)).eval() == 0.5
 
 
+def test_the_days_before_a_census_add_their_births_at_age_0():
+    w = sm.load_window("1927_1939")
+    c39 = next(c for c in w.censuses if c.year == 1939)
+    rng = np.random.default_rng(3)
+    pop = rng.uniform(1e5, 2e6, size=(2, len(w.dates), 2, 101))
+    pop[:, w.index(1939)] = pop[:, w.index(1938)] * 1.015
+    births = np.full((2, len(w.years)), 5.5e6)
+    alike = w.census_population(pop, c39)
+    dated = w.census_population(pop, c39, births)
+    # the same total, with the 16 days' births (of 1938's rate) at age 0
+    assert np.allclose(dated.sum(axis=(-2, -1)), alike.sum(axis=(-2, -1)))
+    born = 5.5e6 * 16 / 365.25
+    state = pop[:, w.index(1939)]
+    # every other age is scaled by one factor, below the growth of the alike scaling
+    ratio = dated[..., 1:] / state[..., 1:]
+    assert np.allclose(ratio, ratio[..., :1, :1])
+    assert (dated[..., 1:] < alike[..., 1:]).all() and (dated[..., 0] > alike[..., 0]).all()
+    # the births split by sex as the state's age 0
+    share = dated[..., 0] - state[..., 0] * ratio[..., 0, 0][:, None]
+    assert np.allclose(share.sum(axis=-1), born)
+    assert np.allclose(share[:, 0] / born, state[:, 0, 0] / state[:, :, 0].sum(axis=-1))
+
+
 def test_census_population_on_its_date():
     w = sm.load_window("1927_1939")
     c37 = next(c for c in w.censuses if c.year == 1937)
@@ -110,7 +133,8 @@ def test_census_population_on_its_date():
     # the 15 days' births join age 0, their deaths leave every age (ADH's 1926 rates)
     obs = sm.load_observations()
     counts = obs["census_count"].sel(census=1926).transpose("sex", "age").values.astype(float)
-    carried = account.initial_carry(counts.copy(), obs, w)
+    carried, born = account.initial_carry(counts.copy(), obs, w)
+    assert born.sum() == pytest.approx(0.0456 * 15 / 365.25 * counts.sum())
     span = 15 / 365.25
     assert carried.sum() == pytest.approx(counts.sum() * (1 + (0.0456 - 0.0255) * span))
     births = 0.0456 * span * counts.sum()

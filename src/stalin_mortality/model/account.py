@@ -46,6 +46,10 @@ class Inputs:
     #: observed in the window's ``death_rate_years``, the others held out (checked against
     #: the posterior by ``checks.series_checks``, never observed)
     reconstructed_death_rates: dict = field(default_factory=dict)
+    #: [sex] births at age 0 that :func:`initial_carry` added to ``initial`` (born after the
+    #: census date, so the census's undercount does not apply to them); None: results saved
+    #: before 8 December, whose ``initial`` was grown at every age alike
+    initial_births: np.ndarray | None = None
 
     @property
     def table_ends(self) -> tuple:
@@ -79,6 +83,8 @@ class Inputs:
             ds["life_table_a0"] = (("sex",), np.asarray(self.a0, dtype=float))
         if self.e100 is not None:
             ds["life_table_e100"] = (("sex",), np.asarray(self.e100, dtype=float))
+        if self.initial_births is not None:
+            ds["initial_births"] = (("sex",), np.asarray(self.initial_births, dtype=float))
         return ds
 
     @classmethod
@@ -126,6 +132,7 @@ class Inputs:
                 else {}
             ),
             reconstructed_births=_records_of(ds, *BIRTHS_RECORD),
+            initial_births=ds["initial_births"].values if "initial_births" in ds else None,
         )
 
 
@@ -214,7 +221,9 @@ def initial_rates(observations: xr.Dataset, window: Window) -> tuple[float, floa
     return float(row.sel(measure="birth_rate")), float(row.sel(measure="death_rate"))
 
 
-def initial_carry(counts: np.ndarray, observations: xr.Dataset, window: Window) -> np.ndarray:
+def initial_carry(
+    counts: np.ndarray, observations: xr.Dataset, window: Window
+) -> tuple[np.ndarray, np.ndarray]:
     """The initial census ``counts[sex, age]`` carried from its date to the window's first
     1 January (17 Dec 1926 to 1 Jan 1927: 15 days) at its year's reconstructed crude rates:
     the period's births (``birth rate * days * total``, boys :data:`MALE_BIRTH_SHARE`) join
@@ -222,10 +231,12 @@ def initial_carry(counts: np.ndarray, observations: xr.Dataset, window: Window) 
     its count times the standard life table's hazard at that age.  (Until 8 December every
     age was grown alike at the natural increase, which put most of the births at ages
     above 0.)  The 15 days' ageing is left out: the census's ages stand for ages on 1
-    January.  ``counts`` unchanged when the census has no date."""
+    January.  Returns the carried counts and the births ``[sex]`` (added at age 0; the
+    census's undercount is not applied to them, :func:`initial.population`); ``counts`` and
+    no births when the census has no date."""
     c = window.initial_census
     if not c.offset_days:
-        return counts
+        return counts, np.zeros(counts.shape[0])
     birth_rate, death_rate = initial_rates(observations, window)
     span = -c.offset  # years from the census date to 1 January
     total = counts.sum()
@@ -240,9 +251,9 @@ def initial_carry(counts: np.ndarray, observations: xr.Dataset, window: Window) 
     deaths = counts * hazard
     deaths *= death_rate * span * total / deaths.sum()
     out = counts - deaths
-    births = birth_rate * span * total
-    out[:, 0] += births * np.array([MALE_BIRTH_SHARE, 1.0 - MALE_BIRTH_SHARE])
-    return out
+    births = birth_rate * span * total * np.array([MALE_BIRTH_SHARE, 1.0 - MALE_BIRTH_SHARE])
+    out[:, 0] += births
+    return out, births
 
 
 def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
@@ -250,7 +261,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
     counts = observations["census_count"]
     initial_pop = counts.sel(census=window.initial_census.year).transpose("sex", "age").values
     initial_pop = smooth_heaping(initial_pop.astype(float), window.initial_census.smooth_ages)
-    initial_pop = initial_carry(initial_pop, observations, window)
+    initial_pop, initial_births = initial_carry(initial_pop, observations, window)
     lt = observations["life_table_lx"].sel(life_table=window.standard_life_table)
     lx = lt.transpose("sex", "age").values / 1e5
     a0, e100 = cohort.table_ends(
@@ -265,6 +276,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
     census = {}
     for spec in window.observed_censuses:
         c = counts.sel(census=spec.year).transpose("sex", "age").values.astype(float).copy()
+        c = smooth_heaping(c, spec.smooth_ages)
         if spec.army_ages is not None:
             army = float(observations["army"].sel(census=spec.year))
             lo, hi = spec.army_ages
@@ -310,6 +322,7 @@ def make_inputs(observations: xr.Dataset, window: Window) -> Inputs:
         reconstructed_birth_rates=rec_rates,
         reconstructed_births=rec_births,
         reconstructed_death_rates=rec_deaths,
+        initial_births=initial_births,
     )
 
 
@@ -473,7 +486,7 @@ def simulate(
     S, S_birth = baseline.survival(params, window, inputs)
     tfr = fertility.tfr(params, window, xp, crisis=not counterfactual)
     tfr_base = fertility.tfr(params, window, xp, crisis=False)
-    P0 = initial.population(params, window, inputs.initial)
+    P0 = initial.population(params, window, inputs.initial, inputs.initial_births)
     sr = params["sex_ratio_at_birth"]
     emigration = flows.net_emigration(params, window, xp)
     hazards = counts = None

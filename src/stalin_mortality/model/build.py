@@ -21,7 +21,7 @@ from ..priors import PriorSpec, create_variable
 from ..scenarios import Scenario
 from ..window import N_AGES, Window
 from . import account
-from .components import ACCOUNT, OBSERVATION, census, initial, prior_specs
+from .components import ACCOUNT, OBSERVATION, initial, prior_specs
 
 
 @dataclass
@@ -63,9 +63,6 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     cohorts = initial.cohort_groups(window)
     if cohorts is not None:
         out[f"census_{window.initial_census.year}_cohort"] = cohorts[1]
-    labels = census.misreporting_labels(window)
-    if labels:
-        out["census_misreporting"] = labels
     for d in window.deviations:
         if not d.weights:
             out[f"{d.name}_year"] = d.year_list

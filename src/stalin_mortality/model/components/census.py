@@ -16,13 +16,15 @@ a one-sided inflation ``padding >= 0`` (the 1939 census: 2.8-2.9 M, 1.7%, by Zhi
 and Volkov 1990; weak by default).  The army counted separately is added to men of the
 census's army ages in the inputs.
 
-Age misreporting (a census with ``misreporting_from``): from that age group up to the one
-below the open group, each group ``g`` of each sex sends ``t[g] * true[g]`` to group
-``g + 1`` (``t`` negative: ``g + 1``'s people reported younger), ``t`` a vector
-``census_age_misreporting`` (one value per census, sex and boundary).  Counts are moved, not
-made, so the total is untouched.  Digit heaping at ages ending in 0 moves people over a
-5-year boundary (those aged 58-59 who say 60 are counted in 60-64) and old-age exaggeration
-moves them up; the 1926 census is smoothed instead (its single years start the projection).
+Age misreporting.  Digit heaping is taken out of the observed counts (a census's
+``smooth_ages``: its single years smoothed as the initial census's, before grouping; heaping
+at ages ending in 0 moves people over a 5-year boundary: those aged 58-59 who say 60 are
+counted in 60-64).  Old-age exaggeration (a census with ``misreporting_from``): from that
+age group up to the one below the open group, each group of each sex sends a share
+``theta[sex] * ramp[g]`` of its true count to the next group up, ``theta`` =
+``census_age_exaggeration`` (one per sex, shared by the censuses that have it) and ``ramp``
+rising linearly to 1 at the last boundary (:func:`exaggeration_ramp`).  Counts are moved,
+not made, so the total is untouched.
 The earlier model (independent log-normal errors on the counts) let the 1937
 total float 3 M above the count; docs/sampling.md has the measurements.
 """
@@ -43,39 +45,33 @@ NAME = "census"
 TOTAL_ERROR = 0.002
 
 
-#: The misreporting prior's sd (a net share moved over one 5-year boundary).
-MISREPORTING_SD = 0.05
-MISREPORTING = "census_age_misreporting"
+#: The exaggeration prior's scale: HalfNormal(0.05), the share of 65-69 counted in 70+.
+EXAGGERATION_SD = 0.05
+EXAGGERATION = "census_age_exaggeration"
 
 
-def misreporting_layout(window: Window) -> dict[int, tuple[int, int, int]]:
-    """``{census year: (offset in census_age_misreporting, first group, boundaries)}`` of the
-    observed censuses with age misreporting; each census's values run sex by sex."""
-    out, at = {}, 0
+def misreporting_layout(window: Window) -> dict[int, tuple[int, int]]:
+    """``{census year: (first group, boundaries)}`` of the observed censuses with old-age
+    exaggeration (``misreporting_from``)."""
+    out = {}
     edges = list(window.age_group_edges)
     for c in window.observed_censuses:
         if c.misreporting_from is None:
             continue
         g0 = edges.index(c.misreporting_from)
-        n = len(edges) - 1 - g0
-        out[c.year] = (at, g0, n)
-        at += 2 * n
+        out[c.year] = (g0, len(edges) - 1 - g0)
     return out
 
 
-def misreporting_labels(window: Window) -> list[str]:
-    """Labels of ``census_age_misreporting``: ``"1937 male 55-59>60-64"``."""
-    labels = window.age_group_labels
-    out = []
-    for year, (_, g0, n) in misreporting_layout(window).items():
-        for sex in ("male", "female"):
-            out += [f"{year} {sex} {labels[g]}>{labels[g + 1]}" for g in range(g0, g0 + n)]
-    return out
+def exaggeration_ramp(n: int) -> np.ndarray:
+    """The share each of the ``n`` boundaries moves, per unit of exaggeration: rising
+    linearly to 1 at the last (45-49 > 50-54 a fifth of 65-69 > 70+ with five)."""
+    return np.arange(1, n + 1) / n
 
 
 def misreported(grouped, shares, first: int, xp=np):
     """``grouped[..., sex, group]`` with a share ``shares[..., sex, b]`` of group
-    ``first + b`` moved to group ``first + b + 1`` (a negative share moves people down)."""
+    ``first + b`` moved to group ``first + b + 1``."""
     moved = shares * grouped[..., first:-1]
     zeros = grouped[..., :1] * 0.0
     parts_out = [grouped[..., :first] * 0.0, moved, zeros]
@@ -84,18 +80,19 @@ def misreported(grouped, shares, first: int, xp=np):
 
 
 def misreporting_shares(params: dict, window: Window, census, xp=np):
-    """The census's shares ``[..., sex, boundary]`` from ``census_age_misreporting`` and its
-    first group, or ``(None, 0)``: no misreporting in the window, or ``params`` lacks it (the
-    expected count without it, :func:`stalin_mortality.checks.census_residuals`)."""
+    """The census's shares ``[..., sex, boundary]`` (``census_age_exaggeration[sex]`` times
+    :func:`exaggeration_ramp`) and its first group, or ``(None, 0)``: no exaggeration in
+    the census, or ``params`` lacks it (the expected count without it,
+    :func:`stalin_mortality.checks.census_residuals`)."""
     layout = misreporting_layout(window)
-    if census.year not in layout or MISREPORTING not in params:
+    if census.year not in layout or EXAGGERATION not in params:
         return None, 0
-    at, g0, n = layout[census.year]
-    values = params[MISREPORTING][..., at : at + 2 * n]
+    g0, n = layout[census.year]
+    ramp = exaggeration_ramp(n)
+    theta = params[EXAGGERATION]
     if xp is np:
-        values = np.asarray(values)
-        return values.reshape(*values.shape[:-1], 2, n), g0
-    return values.reshape((2, n)), g0
+        theta = np.asarray(theta)
+    return theta[..., :, None] * ramp, g0
 
 
 def total_error(window: Window) -> float:
@@ -121,26 +118,26 @@ def priors(window: Window) -> list[PriorSpec]:
             basis="assumption",
         )
     ]
-    labels = misreporting_labels(window)
-    if labels:
+    if misreporting_layout(window):
+        years = " and ".join(str(y) for y in misreporting_layout(window))
         specs.append(
             PriorSpec(
-                MISREPORTING,
-                "Normal",
-                {"mu": 0.0, "sigma": MISREPORTING_SD},
-                "Net share of a census age group (by sex, from the census's "
-                "misreporting_from up) counted in the next group up: digit heaping over the "
-                "5-year boundary and old-age exaggeration (negative: the next group's people "
-                "reported younger, as a share of this group). Heaping alone, measured in "
-                "data/census_age_sex.csv (single years against their centred 5-year average), "
-                "moves 6.4% (men) / 8.4% (women) of the 1926 census's 60-64 group over from "
-                "55-59, 3.2% / 4.7% in 1937, 0.8% / 1.7% in 1939, 0.2% / 0.1% in 1959; "
-                "exaggeration beyond it is not measured in data/. Centred on none, sd 0.05 "
-                "(95% within +-10%): a modelling choice, not a source. The "
-                "no_misreporting scenario holds it at none.",
+                EXAGGERATION,
+                "HalfNormal",
+                {"sigma": EXAGGERATION_SD},
+                f"Old-age exaggeration in the {years} censuses, by sex, one value for "
+                "both: the share of the 65-69 group counted in 70+, and of each younger group "
+                "from the census's misreporting_from (45-49) in the next in proportion to its "
+                "place (a fifth at 45-49, rising to one at 65-69). Non-negative: people "
+                "overstate their age at old ages, not the reverse. Digit heaping is taken "
+                "out of the counts before (the single years smoothed as the 1926 census's: "
+                "smooth_ages), so this is what overstatement beyond heaping moves. "
+                "HalfNormal(0.05): median 3.4%, 95% below 10%. A modelling choice, not a "
+                "source; the no_exaggeration scenario holds it near none.",
+                support="positive",
                 units="share",
-                dim="census_misreporting",
-                size=len(labels),
+                dim="sex",
+                size=2,
                 component=NAME,
                 basis="assumption",
             )
@@ -219,7 +216,7 @@ def expected_names(window: Window, census) -> list[str]:
     if window.observed_censuses:
         names.append("child_coverage")
     if census.year in misreporting_layout(window):
-        names.append(MISREPORTING)
+        names.append(EXAGGERATION)
     return names
 
 
@@ -287,7 +284,8 @@ def add(ctx) -> None:
         # a census the scenario leaves out has no likelihood: coverage and padding keep
         # their priors (and the padding in persons is still reported)
         if f"census_{c.year}" not in ctx.exclude:
-            true = window.group_ages(window.census_population(out["population"], c), xp=pt)
+            on_date = window.census_population(out["population"], c, out["births"])
+            true = window.group_ages(on_date, xp=pt)
             exp_ = expected(params, window, c, true, pt)
             observed = ctx.inputs.census_observed[c.year]
             # the total (coverage, padding) apart from the composition: centred log ratios
@@ -309,7 +307,7 @@ def add(ctx) -> None:
                 observed=ctx.observed(f"census_{c.year}_total", np.log(observed.sum())),
             )
         if c.padding:
-            total = window.census_population(out["population"], c).sum()
+            total = window.census_population(out["population"], c, out["births"]).sum()
             pm.Deterministic(
                 f"padding_{c.year}_persons",
                 total * params[f"coverage_{c.year}"] * params[f"padding_{c.year}"],

@@ -5,8 +5,7 @@
 (ADH 1993 correct the 1926 census by about 1.5 M, about 1 M of it infants and young
 children).  The census is carried from its date to 1 January of the first year
 (:func:`~stalin_mortality.model.account.initial_carry`: the 15 days' births at age 0, their
-deaths by age; the undercount then applies to those births too, which grosses them up by
-about 6% of 0.28 M at ages 0-2, some 17 thousand).
+deaths by age; the undercount is not applied to those births, born after the census).
 
 With ``cohort_error = true`` on the initial census, its count of each cohort above the
 young ages is off by a factor ``exp(census_<year>_cohort_error[g])`` common to both sexes
@@ -137,12 +136,19 @@ def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     return np.stack(out), labels
 
 
-def population(params: dict, window: Window, census):
-    """``P[..., sex, age]`` on 1 January of the first year."""
+def population(params: dict, window: Window, census, births=None):
+    """``P[..., sex, age]`` on 1 January of the first year: ``census`` (carried to that
+    date) corrected for its undercount, except ``births[sex]``, born after the census date
+    and already in ``census`` at age 0."""
     young, other = names(window)
     mask = (AGES <= window.initial_census.undercount_young_ages).astype(float)
     rate = params[young][..., None] * mask + params[other][..., None] * (1.0 - mask)
-    P = census / (1.0 - rate[..., None, :])
+    if births is None:
+        P = census / (1.0 - rate[..., None, :])
+    else:
+        born = np.zeros_like(census)
+        born[:, 0] = births
+        P = (census - born) / (1.0 - rate[..., None, :]) + born
     groups = cohort_groups(window)
     if groups is None:
         return P
