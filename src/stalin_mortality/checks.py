@@ -73,8 +73,9 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
         z = census.zero_sum_noise(noise, expected.shape, rng)
         replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
         residual = census.clr(observed)[None] - clr_expected
-        # what the census's age misreporting model moves (zero without one)
-        moved = clr_expected - census.clr(_expected(run, est, c, misreporting=False)[0])
+        # what the census's old-age exaggeration moves, log expected over expected without
+        # it (the total is kept; zero below its first group and without one)
+        moved = np.log(expected / _expected(run, est, c, misreporting=False)[0])
         for s, sex in enumerate(("male", "female")):
             for g, label in enumerate(window.age_group_labels):
                 lo_age = edges[g]

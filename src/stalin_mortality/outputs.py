@@ -52,8 +52,9 @@ FIGURE_CAPTIONS = {
     "its posterior (after the data): how far the data moved it.",
     "census_residuals": "Census composition residuals by birth cohort: observed minus "
     "expected share (centred log ratio) by sex and age group; a cohort off in both censuses "
-    "points to age misreporting or a misfit of the model. Dashed: what each census's age "
-    "misreporting model (ages 45+) moves, already in the expected share.",
+    "points to age misreporting or a misfit of the model. Heaping is smoothed out of the "
+    "counts first; dashed: what each census's old-age exaggeration term (ages 45+) moves, "
+    "already in the expected share.",
     "series_checks": "Each registered and archival observation against the range the "
     "fitted model reproduces it in (posterior predictive check).",
     "diagnostics": "Sampler diagnostics (rank ECDF of key parameters by chain): for checking "

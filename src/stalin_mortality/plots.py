@@ -741,8 +741,9 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
     """Residual of each census count by sex and age group (log observed / expected, in
     %) against the group's birth cohorts, one colour per census: a misfit repeated for the
     same cohorts in two censuses is a misfit of the account, not of one census.  The grey
-    band is the census noise's 90% band; a dashed line is what the census's age
-    misreporting model moves (already in the expected count, so not in the residual)."""
+    band is the census noise's 90% band; a dashed line is what the census's old-age
+    exaggeration moves (log of the expected count over the count without it: already in
+    the expected count, so not in the residual)."""
     data = census_residuals_data(run=run, window=window)
     own = ax is None
     fig, axes = _axes(ax, n=2, figsize=(9.0, 4.2), sharey=True)
@@ -777,7 +778,7 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
                     ls="--",
                     lw=0.9,
                     color=colours[year],
-                    label=f"census {year}: its age misreporting (taken out)",
+                    label=f"census {year}: its old-age exaggeration (in the expected count)",
                 )
         axis.set_xlim(lo_c - 2, hi_c + 2)
         axis.set_title(sex, fontsize=9)

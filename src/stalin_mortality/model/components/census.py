@@ -107,8 +107,9 @@ def priors(window: Window) -> list[PriorSpec]:
             "census_age_noise",
             "LogNormal",
             {"mu": -3.0, "sigma": 0.5},
-            "Relative error of a census count by sex and 5-year age group (age misreporting "
-            "across group boundaries, heaping carried from 1926): median 5%, 90% within "
+            "Relative error of a census count by sex and 5-year age group (what remains "
+            "beyond the heaping smoothed out of the counts, the old-age exaggeration term "
+            "and the 1926 count's cohort error): median 5%, 90% within "
             "2-11%. Not a half-normal: counts by age group are never within 1% of the truth, "
             "and at such noise the posterior is too narrow a ridge for NUTS "
             "(docs/sampling.md). A modelling choice, not a source.",
