@@ -23,7 +23,7 @@ import xarray as xr
 from .exceptions import ResultsError
 from .model import account, cohort
 from .model.cohort import person_years
-from .model.components import account_parameters, baseline, fertility, flows, registration
+from .model.components import account_parameters, baseline, census, fertility, flows, registration
 from .window import Window
 
 
@@ -221,7 +221,9 @@ def _compute(inputs, window: Window, p, offset) -> xr.Dataset:
                 np.stack(
                     [
                         window.group_ages(
-                            window.census_population(out["population"], c, out["births"])
+                            window.census_population(
+                                out["population"], c, census.dated_births(inputs, out)
+                            )
                         )
                         for c in censuses
                     ],

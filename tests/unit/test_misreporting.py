@@ -37,28 +37,29 @@ def test_misreporting_moves_people_between_neighbouring_groups_only():
 
 def test_exaggeration_is_one_share_per_sex_rising_with_age():
     w = sm.load_window("1927_1939")
-    assert census.misreporting_layout(w) == {1937: (9, 5), 1939: (9, 5)}
+    assert census.misreporting_layout(w) == {1937: (12, 2), 1939: (12, 2)}
     spec = sm.prior_specs(w)[census.EXAGGERATION]
     assert spec.distribution == "HalfNormal" and spec.dim == "sex" and spec.size == 2
     assert spec.parameters == {"sigma": census.EXAGGERATION_SD}
     c37, c39 = (c for c in w.censuses if c.role == "observed")
     theta = np.array([[0.05, 0.10], [0.0, 0.02]])  # two draws, [male, female]
     shares, first = census.misreporting_shares({census.EXAGGERATION: theta}, w, c39)
-    assert first == 9 and shares.shape == (2, 2, 5)
-    assert np.allclose(shares[0, 1], [0.02, 0.04, 0.06, 0.08, 0.10])
+    assert first == 12 and shares.shape == (2, 2, 2)
+    assert np.allclose(shares[0, 1], [0.05, 0.10])
+    assert np.allclose(census.exaggeration_ramp(5), [0.2, 0.4, 0.6, 0.8, 1.0])
     # the same shares reach both censuses' expected counts, which keep their totals
     grouped = np.full((2, 15), 1e6)
     params = {"coverage_1937": 1.0, "child_coverage": 1.0, census.EXAGGERATION: theta[0]}
     e37 = census.expected(params, w, c37, grouped)
     assert e37.sum() == pytest.approx(grouped.sum())
-    assert e37[0, 14] == pytest.approx(1.05e6) and e37[1, 9] == pytest.approx(0.98e6)
-    assert np.array_equal(e37[:, :9], grouped[:, :9])
+    assert e37[0, 14] == pytest.approx(1.05e6) and e37[1, 12] == pytest.approx(0.95e6)
+    assert np.array_equal(e37[:, :12], grouped[:, :12])
     # without the parameter (the residuals' comparison), no exaggeration
     assert np.array_equal(census.expected({"coverage_1937": 1.0}, w, c37, grouped), grouped)
-    # 1959 has heaping smoothed but no exaggeration
+    # 1959 has heaping smoothed in the cohorts the 1926 smoothing covered, no exaggeration
     w59 = sm.load_window("1927_1959")
     assert set(census.misreporting_layout(w59)) == {1937, 1939}
-    assert {c.year: c.smooth_ages for c in w59.observed_censuses}[1959] == (23, 89)
+    assert {c.year: c.smooth_ages for c in w59.observed_censuses}[1959] == (43, 89)
 
 
 def test_observed_counts_are_smoothed_before_grouping():
@@ -74,8 +75,8 @@ def test_observed_counts_are_smoothed_before_grouping():
     before = np.log(raw_grouped[1, 12] / raw_grouped[1, 11])
     after = np.log(smoothed[1, 12] / smoothed[1, 11])
     assert before - after == pytest.approx(0.064, abs=0.01)
-    # ages below 23 untouched: 0-4 .. 15-19 as counted
-    assert np.allclose(smoothed[1, :4], raw_grouped[1, :4])
+    # ages below 25 untouched: 0-4 .. 20-24 as counted (women: no army added)
+    assert np.allclose(smoothed[1, :5], raw_grouped[1, :5])
 
 
 @pytest.mark.parametrize(
@@ -86,8 +87,8 @@ def test_observed_counts_are_smoothed_before_grouping():
             'role = "initial"\nmisreporting_from = 45\n',
             "'misreporting_from' needs an observed census",
         ),
-        ("misreporting_from = 45", "misreporting_from = 47", "got 47"),
-        ("misreporting_from = 45", "misreporting_from = 70", "got 70"),
+        ("misreporting_from = 60", "misreporting_from = 47", "got 47"),
+        ("misreporting_from = 60", "misreporting_from = 70", "got 70"),
     ],
 )
 def test_bad_misreporting_names_the_census(old, new, message):

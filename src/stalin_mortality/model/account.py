@@ -27,7 +27,9 @@ class Inputs:
     initial: np.ndarray  # [sex, age] the initial census
     y_std: np.ndarray  # [sex, 1..100] Brass logit of the standard table
     schedule: np.ndarray  # [age] fertility schedule (sums to 1)
-    census_observed: dict  # census year -> [sex, age group] observed (army included)
+    #: census year -> [sex, age group] observed (army included; single years smoothed first
+    #: where the census has ``smooth_ages``)
+    census_observed: dict
     registered_rates: dict  # ("birth"|"death") -> crude rate per person-year
     registered_events: dict  # ("births"|"deaths") -> {year: count}
     archival: list  # (cause, first_year, last_year, count, label)

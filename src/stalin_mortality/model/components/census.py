@@ -95,6 +95,14 @@ def misreporting_shares(params: dict, window: Window, census, xp=np):
     return theta[..., :, None] * ramp, g0
 
 
+def dated_births(inputs, out):
+    """The projection's births by year for :meth:`Window.census_population` (the days'
+    births at age 0), or ``None`` for inputs saved before 8 December (``initial_births``
+    absent), whose censuses were grown at every age alike: a saved result is re-read as it
+    was fitted."""
+    return None if inputs.initial_births is None else out["births"]
+
+
 def total_error(window: Window) -> float:
     """The log-scale error of a census total in ``window`` (its ``[observation_errors]``
     ``census_total``, else :data:`TOTAL_ERROR`)."""
@@ -128,9 +136,10 @@ def priors(window: Window) -> list[PriorSpec]:
                 {"sigma": EXAGGERATION_SD},
                 f"Old-age exaggeration in the {years} censuses, by sex, one value for "
                 "both: the share of the 65-69 group counted in 70+, and of each younger group "
-                "from the census's misreporting_from (45-49) in the next in proportion to its "
-                "place (a fifth at 45-49, rising to one at 65-69). Non-negative: people "
-                "overstate their age at old ages, not the reverse. Digit heaping is taken "
+                "from the census's misreporting_from in the next in proportion to its place "
+                "(from 60: half of it at 60-64 > 65-69). Non-negative: people overstate their "
+                "age at old ages (a first form from 45, where no overstatement is documented, "
+                "was dropped after a referee). Digit heaping is taken "
                 "out of the counts before (the single years smoothed as the 1926 census's: "
                 "smooth_ages), so this is what overstatement beyond heaping moves. "
                 "HalfNormal(0.05): median 3.4%, 95% below 10%. A modelling choice, not a "
@@ -285,7 +294,7 @@ def add(ctx) -> None:
         # a census the scenario leaves out has no likelihood: coverage and padding keep
         # their priors (and the padding in persons is still reported)
         if f"census_{c.year}" not in ctx.exclude:
-            on_date = window.census_population(out["population"], c, out["births"])
+            on_date = window.census_population(out["population"], c, dated_births(ctx.inputs, out))
             true = window.group_ages(on_date, xp=pt)
             exp_ = expected(params, window, c, true, pt)
             observed = ctx.inputs.census_observed[c.year]
@@ -308,7 +317,9 @@ def add(ctx) -> None:
                 observed=ctx.observed(f"census_{c.year}_total", np.log(observed.sum())),
             )
         if c.padding:
-            total = window.census_population(out["population"], c, out["births"]).sum()
+            total = window.census_population(
+                out["population"], c, dated_births(ctx.inputs, out)
+            ).sum()
             pm.Deterministic(
                 f"padding_{c.year}_persons",
                 total * params[f"coverage_{c.year}"] * params[f"padding_{c.year}"],
