@@ -65,7 +65,7 @@ def misreporting_layout(window: Window) -> dict[int, tuple[int, int]]:
 
 def exaggeration_ramp(n: int) -> np.ndarray:
     """The share each of the ``n`` boundaries moves, per unit of exaggeration: rising
-    linearly to 1 at the last (45-49 > 50-54 a fifth of 65-69 > 70+ with five)."""
+    linearly to 1 at the last (with two, from 60-64: a half, then 1)."""
     return np.arange(1, n + 1) / n
 
 
