@@ -201,9 +201,9 @@ def _series_of(da: xr.DataArray) -> dict:
     return {int(y): float(v) for y, v in zip(da[da.dims[0]].values, da.values, strict=True)}
 
 
-#: The share of boys among the births carried into the initial population (a sex ratio at
-#: birth of 1.05, the fertility component's prior mean).
-MALE_BIRTH_SHARE = 1.05 / 2.05
+#: The share of boys among the births carried into the initial population (the fertility
+#: component's prior mean of the sex ratio at birth).
+MALE_BIRTH_SHARE = fertility.SEX_RATIO_AT_BIRTH / (1.0 + fertility.SEX_RATIO_AT_BIRTH)
 
 
 def initial_rates(observations: xr.Dataset, window: Window) -> tuple[float, float]:

@@ -127,8 +127,9 @@ def priors(window: Window) -> list[PriorSpec]:
             basis="assumption",
         )
     ]
-    if misreporting_layout(window):
-        years = " and ".join(str(y) for y in misreporting_layout(window))
+    layout = misreporting_layout(window)
+    if layout:
+        years = " and ".join(str(y) for y in layout)
         specs.append(
             PriorSpec(
                 EXAGGERATION,
@@ -223,8 +224,7 @@ def expected_names(window: Window, census) -> list[str]:
     names = [f"coverage_{census.year}"]
     if census.padding:
         names.append(f"padding_{census.year}")
-    if window.observed_censuses:
-        names.append("child_coverage")
+    names.append("child_coverage")  # every window has an observed census
     if census.year in misreporting_layout(window):
         names.append(EXAGGERATION)
     return names
@@ -290,11 +290,13 @@ def add(ctx) -> None:
     for name in priors_names(window):
         ctx.create(name)
     noise = params["census_age_noise"]
+    births = dated_births(ctx.inputs, out)
     for c in window.observed_censuses:
+        # the latent population on the census date, once for the likelihood and the padding
+        on_date = window.census_population(out["population"], c, births)
         # a census the scenario leaves out has no likelihood: coverage and padding keep
         # their priors (and the padding in persons is still reported)
         if f"census_{c.year}" not in ctx.exclude:
-            on_date = window.census_population(out["population"], c, dated_births(ctx.inputs, out))
             true = window.group_ages(on_date, xp=pt)
             exp_ = expected(params, window, c, true, pt)
             observed = ctx.inputs.census_observed[c.year]
@@ -317,9 +319,7 @@ def add(ctx) -> None:
                 observed=ctx.observed(f"census_{c.year}_total", np.log(observed.sum())),
             )
         if c.padding:
-            total = window.census_population(
-                out["population"], c, dated_births(ctx.inputs, out)
-            ).sum()
+            total = on_date.sum()
             pm.Deterministic(
                 f"padding_{c.year}_persons",
                 total * params[f"coverage_{c.year}"] * params[f"padding_{c.year}"],

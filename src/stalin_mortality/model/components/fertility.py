@@ -15,6 +15,8 @@ from ...window import N_AGES, Window
 from .placement import declared, place
 
 NAME = "fertility"
+#: The sex ratio at birth's prior mean (male births per female birth).
+SEX_RATIO_AT_BIRTH = 1.05
 
 
 def tfr_name(window: Window) -> str:
@@ -44,7 +46,7 @@ def priors(window: Window) -> list[PriorSpec]:
         PriorSpec(
             "sex_ratio_at_birth",
             "Normal",
-            {"mu": 1.05, "sigma": 0.01},
+            {"mu": SEX_RATIO_AT_BIRTH, "sigma": 0.01},
             "Male births per female birth (a Normal: its mass lies 100 sd from zero). A "
             "modelling choice, not a source: the usual human ratio; no Soviet births by sex "
             "are transcribed in data/.",
