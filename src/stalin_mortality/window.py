@@ -182,6 +182,12 @@ class CensusSpec:
     #: cohorts reach the later censuses' heaping at 60 and old-age exaggeration, which an
     #: error of the initial count would take for its own.
     cohort_error_last_age: int | None = None
+    #: The oldest age on the window's first 1 January with an error of the older cohorts
+    #: (``old_cohort_error_last_age``; ``None``: none), the ages above the cohort error's
+    #: up to it, grouped by the latest observed census in which each is below the open
+    #: group (``census_<year>_old_cohort_error``, one free log factor per cohort, common to
+    #: both sexes; the count of every age with an error, young or old, is kept).
+    old_cohort_error_last_age: int | None = None
     #: Days from the state's 1 January (``year`` for an observed census, the window's first
     #: year for the initial one) to the census date (``date``): the latent population on the
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
@@ -961,6 +967,18 @@ class _Parser:
                     f"'cohort_error_last_age' needs cohort_error = true and an age between "
                     f"{young + 1} and {MAX_AGE - 1}, got {cohort_last!r}",
                 )
+            old_last = c.get("old_cohort_error_last_age")
+            if old_last is not None and (
+                cohort_last is None
+                or isinstance(old_last, bool)
+                or not isinstance(old_last, int)
+                or not cohort_last < old_last < MAX_AGE
+            ):
+                self.fail(
+                    entry,
+                    "'old_cohort_error_last_age' needs cohort_error_last_age and an age above "
+                    f"it and below {MAX_AGE}, got {old_last!r}",
+                )
             date, offset, date_source = self.census_date(c, entry, year, role, first)
             misreporting = c.get("misreporting_from")
             if misreporting is not None and (
@@ -983,6 +1001,7 @@ class _Parser:
                     smooth,
                     cohort_error,
                     cohort_error_last_age=cohort_last,
+                    old_cohort_error_last_age=old_last,
                     offset_days=offset,
                     date=date,
                     date_source=date_source,

@@ -50,6 +50,7 @@ def _draws(n=3, seed=0):
         "excess_deportations": u(1e3, 1e5, 5),  # 1934-38
         "excess_residual": u(1e4, 5e5, 4),  # 1935-38
         "census_1926_cohort_error": u(-0.08, 0.08, 7),  # the cohorts aged 3-37 in 1927
+        "census_1926_old_cohort_error": u(-0.08, 0.08, 4),  # aged 38-57 in 1927
     }
 
 

@@ -101,8 +101,75 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
             size=len(groups[1]),
             component=NAME,
             basis="assumption",
+        ),
+        *_old_cohort_prior(window),
+    ]
+
+
+def _old_cohort_prior(window: Window) -> list[PriorSpec]:
+    groups = old_cohort_groups(window)
+    if groups is None:
+        return []
+    c = window.initial_census
+    return [
+        PriorSpec(
+            old_cohort_name(window),
+            "Normal",
+            {"mu": 0.0, "sigma": 0.05},
+            f"Log error of the {c.year} census's count of each older cohort (aged "
+            f"{c.cohort_error_last_age + 1}-{c.old_cohort_error_last_age} on the window's "
+            "first 1 January, grouped by the latest census in which each is below its open "
+            "group), common to both sexes: age misreporting that follows a cohort, "
+            f"misstated in {c.year} or alike in every later census (the two are not told "
+            "apart by the censuses' age groups; Garson 1991 documents old-age overstatement "
+            "in Soviet censuses from 1897 to 1970). Not zero-sum: the count of every age "
+            "with an error, young or old, is kept, so these factors also move people "
+            "between the older and the younger cohorts. sigma 0.05 as the younger cohorts'. "
+            "A modelling choice, not a source; the scenario no_old_cohort_error holds it "
+            "at none.",
+            units="log persons",
+            dim=f"census_{c.year}_old_cohort",
+            size=len(groups[1]),
+            component=NAME,
+            source="garson1991",
+            basis="assumption",
         )
     ]
+
+
+def old_cohort_name(window: Window) -> str:
+    return f"census_{window.initial_census.year}_old_cohort_error"
+
+
+def old_cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
+    """``([group, age] indicator, labels)`` of the initial census's older cohorts with an
+    error of their own (``old_cohort_error_last_age``): the ages above
+    ``cohort_error_last_age`` up to it, each grouped by the age group it reaches in the
+    latest observed census in which it is below the open group; ``None`` without one.
+    Ages that reach every observed census's open group are left out."""
+    c = window.initial_census
+    if not c.cohort_error or c.old_cohort_error_last_age is None:
+        return None
+    edges = np.asarray(window.age_group_edges)
+    ages = AGES[(AGES > c.cohort_error_last_age) & (AGES <= c.old_cohort_error_last_age)]
+    keys: dict[tuple[int, int], list[int]] = {}
+    for a in ages:
+        for year in sorted((o.year for o in window.observed_censuses), reverse=True):
+            reached = int(a) + year - window.first_year
+            if reached < edges[-1]:
+                g = int(np.searchsorted(edges, reached, side="right") - 1)
+                keys.setdefault((year, g), []).append(int(a))
+                break
+    out, labels = [], []
+    for members in sorted(keys.values()):
+        row = np.zeros(N_AGES)
+        row[members] = 1.0
+        out.append(row)
+        first, last_born = (window.first_year - 1 - a for a in (members[-1], members[0]))
+        labels.append(f"born {first}-{last_born}")
+    if not out:
+        return None
+    return np.stack(out), labels
 
 
 def cohort_name(window: Window) -> str:
@@ -154,8 +221,15 @@ def population(params: dict, window: Window, census, births=None):
         return P
     error = params[cohort_name(window)]
     xp = _xp(error)
+    log_factor = xp.dot(error, groups[0])  # [..., age]: 0 outside the cohorts with one
     member = groups[0].sum(axis=0)  # [age]: 1 on the ages with a cohort error
-    factor = xp.exp(xp.dot(error, groups[0]))  # [..., age]: 1 outside the cohorts with one
+    old = old_cohort_groups(window)
+    if old is not None:
+        old_error = params[old_cohort_name(window)]
+        xp = _xp(error, old_error)
+        log_factor = log_factor + xp.dot(old_error, old[0])
+        member = member + old[0].sum(axis=0)
+    factor = xp.exp(log_factor)
     inside = P * member
     kept = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
         axis=-1
