@@ -321,6 +321,7 @@ SCENARIOS = (
     "famine_registration_low",
     "famine_registration_high",
     "no_cohort_error",
+    "old_cohort_error",
     "no_exaggeration",
 )
 #: Headline quantities shown in the scenario table (prefixes of headline rows).

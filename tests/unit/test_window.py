@@ -60,6 +60,11 @@ def test_shipped_window_loads():
             "'cohort_error_last_age' needs cohort_error = true and an age between 3 and 99",
         ),
         (
+            "old_cohort_error_last_age = 57",
+            "old_cohort_error_last_age = 30",
+            "'old_cohort_error_last_age' needs cohort_error_last_age and an age above it",
+        ),
+        (
             'precondition_scope = "window"',
             'precondition_scope = "all"',
             "window: unknown precondition_scope 'all'; known: fitted, window",

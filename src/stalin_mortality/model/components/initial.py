@@ -19,9 +19,20 @@ it into famine deaths of the old) are the reference, and so are the ages above
 oldest cohort with an error, as older ones reach the 1937-39 censuses' heaping at 60).
 The errors sum to zero (a ``ZeroSumNormal``) and the count of the ages with one is kept
 (they are rescaled together), so misreporting moves people between those cohorts only: the
-reference ages are untouched and the total stays with the undercount.  (Until 8 December
-the errors were free and the whole census rescaled: a negative mean error moved about
-0.6 M into the reference ages 38+ and 0.25 M into ages 0-2, docs/engine.md.)
+reference ages are untouched and the total stays with the undercount.
+
+With ``old_cohort_error_last_age`` (both windows: 57), the older cohorts above
+``cohort_error_last_age`` up to it (aged 38-57 in 1927, born 1869-88) have a log error each,
+``census_<year>_old_cohort_error``, grouped by the age groups of the latest census in which
+they are below its open group (1939's 50-54 to 65-69), common to both sexes; their count is
+kept together with the older ages' (38+ in all), so they trade people with their
+neighbours, not with the young.  After heaping was smoothed out of the 1937 and 1939
+counts, these cohorts were still short at 45-59 and over at 60-69 in both censuses.  Held
+at none by default (a Normal with sd 0.001): the pattern may be the later censuses' age
+overstatement (Garson 1991 documents old-age overstatement in Soviet censuses from 1897 to
+1970), which changes no death, or a misstatement of the 1926 count, which changes who was
+alive to die, and the age groups cannot tell them apart.  The scenario ``old_cohort_error``
+frees them (sd 0.05), so the famine's dependence on that reading is measured.
 """
 
 from __future__ import annotations
@@ -34,6 +45,8 @@ from ..cohort import _xp
 
 NAME = "initial"
 AGES = np.arange(N_AGES)
+#: The older cohorts' error is held at none by default (``old_cohort_error`` frees it).
+OLD_COHORT_SD_OFF = 0.001
 
 
 def names(window: Window) -> tuple[str, str]:
@@ -115,18 +128,18 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
         PriorSpec(
             old_cohort_name(window),
             "Normal",
-            {"mu": 0.0, "sigma": 0.05},
+            {"mu": 0.0, "sigma": OLD_COHORT_SD_OFF},
             f"Log error of the {c.year} census's count of each older cohort (aged "
             f"{c.cohort_error_last_age + 1}-{c.old_cohort_error_last_age} on the window's "
             "first 1 January, grouped by the latest census in which each is below its open "
-            "group), common to both sexes: age misreporting that follows a cohort, "
-            f"misstated in {c.year} or alike in every later census (the two are not told "
-            "apart by the censuses' age groups; Garson 1991 documents old-age overstatement "
-            "in Soviet censuses from 1897 to 1970). Not zero-sum: the count of every age "
-            "with an error, young or old, is kept, so these factors also move people "
-            "between the older and the younger cohorts. sigma 0.05 as the younger cohorts'. "
-            "A modelling choice, not a source; the scenario no_old_cohort_error holds it "
-            "at none.",
+            "group), common to both sexes; their count is kept with the older ages' (the "
+            "reference they trade with). Held at none by default (sigma 0.001): the "
+            "surplus these cohorts show at 60-69 in 1937 and 1939 may be the later "
+            "censuses' age overstatement (garson1991 documents it in every Soviet census "
+            "from 1897 to 1970), which leaves the deaths alone, or a misstatement of the "
+            f"{c.year} count, which changes who was alive to die; the age groups do not "
+            "tell them apart. The scenario old_cohort_error frees them (sigma 0.05, as the "
+            "younger cohorts'). A modelling choice, not a source.",
             units="log persons",
             dim=f"census_{c.year}_old_cohort",
             size=len(groups[1]),
@@ -219,21 +232,25 @@ def population(params: dict, window: Window, census, births=None):
     groups = cohort_groups(window)
     if groups is None:
         return P
-    error = params[cohort_name(window)]
-    xp = _xp(error)
-    log_factor = xp.dot(error, groups[0])  # [..., age]: 0 outside the cohorts with one
-    member = groups[0].sum(axis=0)  # [age]: 1 on the ages with a cohort error
+    P = _rescaled(P, params[cohort_name(window)], groups[0], groups[0].sum(axis=0))
     old = old_cohort_groups(window)
-    if old is not None:
-        old_error = params[old_cohort_name(window)]
-        xp = _xp(error, old_error)
-        log_factor = log_factor + xp.dot(old_error, old[0])
-        member = member + old[0].sum(axis=0)
-    factor = xp.exp(log_factor)
-    inside = P * member
-    kept = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
+    if old is None:
+        return P
+    # the older cohorts' count is kept with the oldest ages' (the reference they trade
+    # with: misstatement moves people between neighbouring ages, not from the young)
+    kept = (AGES > window.initial_census.cohort_error_last_age).astype(float)
+    return _rescaled(P, params[old_cohort_name(window)], old[0], kept)
+
+
+def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray):
+    """``P`` with each cohort of ``groups`` ([group, age]) times ``exp(error[group])``, the
+    ages of ``kept`` (a 0/1 mask holding every cohort's ages) rescaled together to keep
+    their count; other ages untouched."""
+    xp = _xp(error)
+    factor = xp.exp(xp.dot(error, groups))  # [..., age]: 1 outside the cohorts
+    inside = P * kept
+    ratio = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
         axis=-1
     )
-    # the ages with an error keep their count; the reference ages are untouched
-    scale = 1.0 + member * (factor * kept[..., None] - 1.0)
+    scale = 1.0 + kept * (factor * ratio[..., None] - 1.0)
     return P * scale[..., None, :]
