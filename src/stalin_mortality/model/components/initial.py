@@ -173,15 +173,19 @@ def old_cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
                 g = int(np.searchsorted(edges, reached, side="right") - 1)
                 keys.setdefault((year, g), []).append(int(a))
                 break
+    return _indicator(window, sorted(keys.values())) if keys else None
+
+
+def _indicator(window: Window, cohorts: list) -> tuple[np.ndarray, list[str]]:
+    """``([cohort, age] 0/1 matrix, labels)`` of ``cohorts`` (each a list of ages on the
+    window's first 1 January, youngest first), labelled by their birth years."""
     out, labels = [], []
-    for members in sorted(keys.values()):
+    for members in cohorts:
         row = np.zeros(N_AGES)
-        row[members] = 1.0
+        row[list(members)] = 1.0
         out.append(row)
-        first, last_born = (window.first_year - 1 - a for a in (members[-1], members[0]))
+        first, last_born = (window.first_year - 1 - int(a) for a in (members[-1], members[0]))
         labels.append(f"born {first}-{last_born}")
-    if not out:
-        return None
     return np.stack(out), labels
 
 
@@ -205,15 +209,7 @@ def cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     if c.cohort_error_last_age is not None:
         ages = ages[ages <= c.cohort_error_last_age]
     group = np.searchsorted(edges, ages + offset, side="right") - 1
-    out, labels = [], []
-    for g in np.unique(group[group < len(edges) - 1]):
-        members = ages[group == g]
-        row = np.zeros(N_AGES)
-        row[members] = 1.0
-        out.append(row)
-        first, last_born = (window.first_year - 1 - int(a) for a in (members[-1], members[0]))
-        labels.append(f"born {first}-{last_born}")
-    return np.stack(out), labels
+    return _indicator(window, [ages[group == g] for g in np.unique(group[group < len(edges) - 1])])
 
 
 def population(params: dict, window: Window, census, births=None):
