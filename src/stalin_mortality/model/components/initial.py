@@ -130,7 +130,7 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             "Normal",
             {"mu": 0.0, "sigma": OLD_COHORT_SD_OFF},
             f"Log error of the {c.year} census's count of each older cohort (aged "
-            f"{c.cohort_error_last_age + 1}-{c.old_cohort_error_last_age} on the window's "
+            f"{old_ages(window)[0]}-{old_ages(window)[1]} on the window's "
             "first 1 January, grouped by the latest census in which each is below its open "
             "group), common to both sexes; their count is kept with the older ages' (the "
             "reference they trade with). Held at none by default (sigma 0.001): the "
@@ -150,6 +150,16 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
     ]
 
 
+def old_ages(window: Window) -> tuple[int, int]:
+    """``(first, last)`` age on the window's first 1 January of the older cohorts with an
+    error (``cohort_error_last_age + 1``, ``old_cohort_error_last_age``); ``(0, -1)``, no
+    age, without them."""
+    c = window.initial_census
+    if not c.cohort_error or c.cohort_error_last_age is None or c.old_cohort_error_last_age is None:
+        return (0, -1)
+    return (c.cohort_error_last_age + 1, c.old_cohort_error_last_age)
+
+
 def old_cohort_name(window: Window) -> str:
     return f"census_{window.initial_census.year}_old_cohort_error"
 
@@ -160,11 +170,11 @@ def old_cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     ``cohort_error_last_age`` up to it, each grouped by the age group it reaches in the
     latest observed census in which it is below the open group; ``None`` without one.
     Ages that reach every observed census's open group are left out."""
-    c = window.initial_census
-    if not c.cohort_error or c.old_cohort_error_last_age is None:
+    span = old_ages(window)
+    if span[1] < span[0]:
         return None
     edges = np.asarray(window.age_group_edges)
-    ages = AGES[(AGES > c.cohort_error_last_age) & (AGES <= c.old_cohort_error_last_age)]
+    ages = AGES[(AGES >= span[0]) & (AGES <= span[1])]
     keys: dict[tuple[int, int], list[int]] = {}
     for a in ages:
         for year in sorted((o.year for o in window.observed_censuses), reverse=True):
@@ -234,7 +244,7 @@ def population(params: dict, window: Window, census, births=None):
         return P
     # the older cohorts' count is kept with the oldest ages' (the reference they trade
     # with: misstatement moves people between neighbouring ages, not from the young)
-    kept = (AGES > window.initial_census.cohort_error_last_age).astype(float)
+    kept = (AGES >= old_ages(window)[0]).astype(float)
     return _rescaled(P, params[old_cohort_name(window)], old[0], kept)
 
 
