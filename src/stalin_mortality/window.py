@@ -188,6 +188,9 @@ class CensusSpec:
     #: group (``census_<year>_old_cohort_error``, one free log factor per cohort, common to
     #: both sexes; the count of every age with an error, young or old, is kept).
     old_cohort_error_last_age: int | None = None
+    #: One older-cohort error per sex and cohort (``old_cohort_error_by_sex``), each sex's
+    #: count kept with its own ages 58+; ``False``: one per cohort for both sexes.
+    old_cohort_error_by_sex: bool = False
     #: Days from the state's 1 January (``year`` for an observed census, the window's first
     #: year for the initial one) to the census date (``date``): the latent population on the
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
@@ -979,6 +982,9 @@ class _Parser:
                     "'old_cohort_error_last_age' needs cohort_error_last_age and an age above "
                     f"it and below {MAX_AGE}, got {old_last!r}",
                 )
+            by_sex = self.flag(c, "old_cohort_error_by_sex", entry, False)
+            if by_sex and old_last is None:
+                self.fail(entry, "'old_cohort_error_by_sex' needs old_cohort_error_last_age")
             date, offset, date_source = self.census_date(c, entry, year, role, first)
             misreporting = c.get("misreporting_from")
             if misreporting is not None and (
@@ -1002,6 +1008,7 @@ class _Parser:
                     cohort_error,
                     cohort_error_last_age=cohort_last,
                     old_cohort_error_last_age=old_last,
+                    old_cohort_error_by_sex=by_sex,
                     offset_days=offset,
                     date=date,
                     date_source=date_source,

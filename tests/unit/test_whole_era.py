@@ -639,3 +639,44 @@ def test_the_older_cohorts_error_follows_the_1939_age_groups(era, era_inputs):
     assert spec.parameters["sigma"] == 0.001
     prior = sm.load_scenario("old_cohort_error").overrides[name]
     assert prior["sigma"] == 0.05
+
+
+def test_the_older_cohorts_error_by_sex(era, era_inputs):
+    """``old_cohort_error_by_sex = true``: one error per sex and older cohort (men first),
+    each sex's count of ages 38+ kept on its own; the shipped windows leave it off.  The
+    1927-1939 fit with it and the errors freed (docs/engine.md, "The older cohorts") took
+    the census residuals as far as the common form without moving the famine."""
+    import pytensor.tensor as pt
+
+    from stalin_mortality.constants import WINDOW_DIR
+    from stalin_mortality.model.components import initial
+
+    assert not era.initial_census.old_cohort_error_by_sex
+    text = (WINDOW_DIR / "1927_1959.toml").read_text()
+    old = "old_cohort_error_last_age = 57\n"
+    w = window_from_text(text.replace(old, old + "old_cohort_error_by_sex = true\n", 1), "w")
+    labels = initial.old_cohort_labels(w)
+    assert len(labels) == 8 and labels[0] == "male born 1884-1888"
+    assert labels[4] == "female born 1884-1888"
+    spec = {s.name: s for s in initial.priors(w)}[initial.old_cohort_name(w)]
+    assert spec.size == 8
+    name = initial.old_cohort_name(w)
+    women = [0.05, 0.08, 0.1, 0.1]
+    p = {
+        "undercount_1926_ages_0_2": np.array([0.06, 0.06]),
+        "undercount_1926_other_ages": np.array([0.005, 0.005]),
+        initial.cohort_name(w): np.zeros((2, 7)),
+        name: np.array([np.zeros(8), [0.0] * 4 + women]),
+    }
+    P = initial.population(p, w, era_inputs.initial)
+    ratio = P[1] / P[0]
+    np.testing.assert_allclose(ratio[0], 1.0, rtol=1e-12)  # men's errors are zero
+    np.testing.assert_allclose(P[1][1, 38:].sum(), P[0][1, 38:].sum(), rtol=1e-12)
+    np.testing.assert_allclose(ratio[1, :38], 1.0, rtol=1e-12)
+    matrix = initial.old_cohort_groups(w)[0]
+    for g, e in enumerate(women):
+        np.testing.assert_allclose(ratio[1, matrix[g] == 1], ratio[1, 58] * np.exp(e))
+    tp = {k: pt.as_tensor(v[1]) for k, v in p.items()}
+    np.testing.assert_allclose(initial.population(tp, w, era_inputs.initial).eval(), P[1])
+    with pytest.raises(WindowError, match="needs old_cohort_error_last_age"):
+        window_from_text(text.replace(old, "old_cohort_error_by_sex = true\n", 1), "w")

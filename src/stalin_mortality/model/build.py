@@ -65,7 +65,7 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
         out[f"census_{window.initial_census.year}_cohort"] = cohorts[1]
     old = initial.old_cohort_groups(window)
     if old is not None:
-        out[f"census_{window.initial_census.year}_old_cohort"] = old[1]
+        out[f"census_{window.initial_census.year}_old_cohort"] = initial.old_cohort_labels(window)
     for d in window.deviations:
         if not d.weights:
             out[f"{d.name}_year"] = d.year_list

@@ -139,15 +139,27 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             "from 1897 to 1970), which leaves the deaths alone, or a misstatement of the "
             f"{c.year} count, which changes who was alive to die; the age groups do not "
             "tell them apart. The scenario old_cohort_error frees them (sigma 0.05, as the "
-            "younger cohorts'). A modelling choice, not a source.",
+            "younger cohorts'). With the window's old_cohort_error_by_sex, one per sex and "
+            "cohort, each sex's count kept on its own. A modelling choice, not a source.",
             units="log persons",
             dim=f"census_{c.year}_old_cohort",
-            size=len(groups[1]),
+            size=len(old_cohort_labels(window)),
             component=NAME,
             source="garson1991",
             basis="assumption",
         )
     ]
+
+
+def old_cohort_labels(window: Window) -> list[str]:
+    """Labels of the older cohorts' errors: ``born 1884-1888``, ..., or with
+    ``old_cohort_error_by_sex`` each sex's, men first (``male born 1884-1888``, ...)."""
+    groups = old_cohort_groups(window)
+    if groups is None:
+        return []
+    if window.initial_census.old_cohort_error_by_sex:
+        return [f"{sex} {label}" for sex in ("male", "female") for label in groups[1]]
+    return groups[1]
 
 
 def old_ages(window: Window) -> tuple[int, int]:
@@ -245,14 +257,26 @@ def population(params: dict, window: Window, census, births=None):
     # the older cohorts' count is kept with the oldest ages' (the reference they trade
     # with: misstatement moves people between neighbouring ages, not from the young)
     kept = (AGES >= old_ages(window)[0]).astype(float)
-    return _rescaled(P, params[old_cohort_name(window)], old[0], kept)
+    error = params[old_cohort_name(window)]
+    if window.initial_census.old_cohort_error_by_sex:  # [..., sex x cohort] -> [..., sex, cohort]
+        n = old[0].shape[0]
+        error = (
+            error.reshape((2, n)) if error.ndim == 1 else error.reshape((*error.shape[:-1], 2, n))
+        )
+    return _rescaled(P, error, old[0], kept, window.initial_census.old_cohort_error_by_sex)
 
 
-def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray):
+def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray, by_sex: bool = False):
     """``P`` with each cohort of ``groups`` ([group, age]) times ``exp(error[group])``, the
     ages of ``kept`` (a 0/1 mask holding every cohort's ages) rescaled together to keep
-    their count; other ages untouched."""
+    their count; other ages untouched.  With ``by_sex``, ``error`` is ``[..., sex, group]``
+    and each sex keeps its own count."""
     xp = _xp(error)
+    if by_sex:
+        factor = xp.exp(xp.dot(error, groups))  # [..., sex, age]
+        inside = P * kept
+        ratio = inside.sum(axis=-1) / (inside * factor).sum(axis=-1)  # [..., sex]
+        return P * (1.0 + kept * (factor * ratio[..., None] - 1.0))
     factor = xp.exp(xp.dot(error, groups))  # [..., age]: 1 outside the cohorts
     inside = P * kept
     ratio = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
