@@ -185,8 +185,8 @@ class CensusSpec:
     #: The oldest age on the window's first 1 January with an error of the older cohorts
     #: (``old_cohort_error_last_age``; ``None``: none), the ages above the cohort error's
     #: up to it, grouped by the latest observed census in which each is below the open
-    #: group (``census_<year>_old_cohort_error``, one free log factor per cohort, common to
-    #: both sexes; the count of every age with an error, young or old, is kept).
+    #: group (``census_<year>_old_cohort_error``, one log factor per cohort, common to both
+    #: sexes unless ``old_cohort_error_by_sex``; their count is kept with the ages above).
     old_cohort_error_last_age: int | None = None
     #: One older-cohort error per sex and cohort (``old_cohort_error_by_sex``), each sex's
     #: count kept with its own ages 58+; ``False``: one per cohort for both sexes.

@@ -671,6 +671,10 @@ def test_the_older_cohorts_error_by_sex(era, era_inputs):
     P = initial.population(p, w, era_inputs.initial)
     ratio = P[1] / P[0]
     np.testing.assert_allclose(ratio[0], 1.0, rtol=1e-12)  # men's errors are zero
+    men = np.array([np.zeros(8), [-0.05, -0.04, 0.05, 0.06] + [0.0] * 4])
+    Pm = initial.population({**p, name: men}, w, era_inputs.initial)
+    np.testing.assert_allclose(Pm[1][0, 38:].sum(), Pm[0][0, 38:].sum(), rtol=1e-12)
+    np.testing.assert_allclose(Pm[1][1], Pm[0][1], rtol=1e-12)  # women untouched
     np.testing.assert_allclose(P[1][1, 38:].sum(), P[0][1, 38:].sum(), rtol=1e-12)
     np.testing.assert_allclose(ratio[1, :38], 1.0, rtol=1e-12)
     matrix = initial.old_cohort_groups(w)[0]

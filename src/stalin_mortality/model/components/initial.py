@@ -24,7 +24,8 @@ reference ages are untouched and the total stays with the undercount.
 With ``old_cohort_error_last_age`` (both windows: 57), the older cohorts above
 ``cohort_error_last_age`` up to it (aged 38-57 in 1927, born 1869-88) have a log error each,
 ``census_<year>_old_cohort_error``, grouped by the age groups of the latest census in which
-they are below its open group (1939's 50-54 to 65-69), common to both sexes; their count is
+they are below its open group (1939's 50-54 to 65-69), common to both sexes (one per sex,
+each sex's count kept on its own, with ``old_cohort_error_by_sex``); their count is
 kept together with the older ages' (38+ in all), so they trade people with their
 neighbours, not with the young.  After heaping was smoothed out of the 1937 and 1939
 counts, these cohorts were still short at 45-59 and over at 60-69 in both censuses.  Held
@@ -132,15 +133,16 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             f"Log error of the {c.year} census's count of each older cohort (aged "
             f"{old_ages(window)[0]}-{old_ages(window)[1]} on the window's "
             "first 1 January, grouped by the latest census in which each is below its open "
-            "group), common to both sexes; their count is kept with the older ages' (the "
+            "group), common to both sexes (one per sex with the window's "
+            "old_cohort_error_by_sex); their count is kept with the older ages' (the "
             "reference they trade with). Held at none by default (sigma 0.001): the "
             "surplus these cohorts show at 60-69 in 1937 and 1939 may be the later "
             "censuses' age overstatement (garson1991 documents it in every Soviet census "
             "from 1897 to 1970), which leaves the deaths alone, or a misstatement of the "
             f"{c.year} count, which changes who was alive to die; the age groups do not "
             "tell them apart. The scenario old_cohort_error frees them (sigma 0.05, as the "
-            "younger cohorts'). With the window's old_cohort_error_by_sex, one per sex and "
-            "cohort, each sex's count kept on its own. A modelling choice, not a source.",
+            "younger cohorts'); by sex, each sex's count is kept on its own. A modelling "
+            "choice, not a source.",
             units="log persons",
             dim=f"census_{c.year}_old_cohort",
             size=len(old_cohort_labels(window)),
