@@ -63,9 +63,9 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     cohorts = initial.cohort_groups(window)
     if cohorts is not None:
         out[f"census_{window.initial_census.year}_cohort"] = cohorts[1]
-    old = initial.old_cohort_groups(window)
-    if old is not None:
-        out[f"census_{window.initial_census.year}_old_cohort"] = initial.old_cohort_labels(window)
+    old_labels = initial.old_cohort_labels(window)
+    if old_labels:
+        out[f"census_{window.initial_census.year}_old_cohort"] = old_labels
     for d in window.deviations:
         if not d.weights:
             out[f"{d.name}_year"] = d.year_list

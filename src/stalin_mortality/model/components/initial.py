@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...constants import SEXES
 from ...priors import PriorSpec
 from ...window import N_AGES, Window
 from ..cohort import _xp
@@ -131,9 +132,9 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             "Normal",
             {"mu": 0.0, "sigma": OLD_COHORT_SD_OFF},
             f"Log error of the {c.year} census's count of each older cohort (aged "
-            f"{old_ages(window)[0]}-{old_ages(window)[1]} on the window's "
-            "first 1 January, grouped by the latest census in which each is below its open "
-            "group), common to both sexes (one per sex with the window's "
+            f"{(c.cohort_error_last_age or 0) + 1}-{c.old_cohort_error_last_age} on the "
+            "window's first 1 January, grouped by the latest census in which each is below "
+            "its open group), common to both sexes (one per sex with the window's "
             "old_cohort_error_by_sex); their count is kept with the older ages' (the "
             "reference they trade with). Held at none by default (sigma 0.001): the "
             "surplus these cohorts show at 60-69 in 1937 and 1939 may be the later "
@@ -160,18 +161,8 @@ def old_cohort_labels(window: Window) -> list[str]:
     if groups is None:
         return []
     if window.initial_census.old_cohort_error_by_sex:
-        return [f"{sex} {label}" for sex in ("male", "female") for label in groups[1]]
+        return [f"{sex} {label}" for sex in SEXES for label in groups[1]]
     return groups[1]
-
-
-def old_ages(window: Window) -> tuple[int, int]:
-    """``(first, last)`` age on the window's first 1 January of the older cohorts with an
-    error (``cohort_error_last_age + 1``, ``old_cohort_error_last_age``); ``(0, -1)``, no
-    age, without them."""
-    c = window.initial_census
-    if not c.cohort_error or c.cohort_error_last_age is None or c.old_cohort_error_last_age is None:
-        return (0, -1)
-    return (c.cohort_error_last_age + 1, c.old_cohort_error_last_age)
 
 
 def old_cohort_name(window: Window) -> str:
@@ -184,11 +175,11 @@ def old_cohort_groups(window: Window) -> tuple[np.ndarray, list[str]] | None:
     ``cohort_error_last_age`` up to it, each grouped by the age group it reaches in the
     latest observed census in which it is below the open group; ``None`` without one.
     Ages that reach every observed census's open group are left out."""
-    span = old_ages(window)
-    if span[1] < span[0]:
+    c = window.initial_census
+    if not c.cohort_error or c.cohort_error_last_age is None or c.old_cohort_error_last_age is None:
         return None
     edges = np.asarray(window.age_group_edges)
-    ages = AGES[(AGES >= span[0]) & (AGES <= span[1])]
+    ages = AGES[(AGES > c.cohort_error_last_age) & (AGES <= c.old_cohort_error_last_age)]
     keys: dict[tuple[int, int], list[int]] = {}
     for a in ages:
         for year in sorted((o.year for o in window.observed_censuses), reverse=True):
@@ -258,14 +249,15 @@ def population(params: dict, window: Window, census, births=None):
         return P
     # the older cohorts' count is kept with the oldest ages' (the reference they trade
     # with: misstatement moves people between neighbouring ages, not from the young)
-    kept = (AGES >= old_ages(window)[0]).astype(float)
+    kept = (np.cumsum(old[0].sum(axis=0)) > 0).astype(float)  # their first age and above
     error = params[old_cohort_name(window)]
-    if window.initial_census.old_cohort_error_by_sex:  # [..., sex x cohort] -> [..., sex, cohort]
+    by_sex = window.initial_census.old_cohort_error_by_sex
+    if by_sex:  # [..., sex x cohort] -> [..., sex, cohort], men first
         n = old[0].shape[0]
         error = (
             error.reshape((2, n)) if error.ndim == 1 else error.reshape((*error.shape[:-1], 2, n))
         )
-    return _rescaled(P, error, old[0], kept, window.initial_census.old_cohort_error_by_sex)
+    return _rescaled(P, error, old[0], kept, by_sex)
 
 
 def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray, by_sex: bool = False):
@@ -274,15 +266,11 @@ def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray, by_sex: bool = Fal
     their count; other ages untouched.  With ``by_sex``, ``error`` is ``[..., sex, group]``
     and each sex keeps its own count."""
     xp = _xp(error)
-    if by_sex:
-        factor = xp.exp(xp.dot(error, groups))  # [..., sex, age]
-        inside = P * kept
-        ratio = inside.sum(axis=-1) / (inside * factor).sum(axis=-1)  # [..., sex]
-        return P * (1.0 + kept * (factor * ratio[..., None] - 1.0))
-    factor = xp.exp(xp.dot(error, groups))  # [..., age]: 1 outside the cohorts
+    factor = xp.exp(xp.dot(error, groups))  # [..., sex, age] by sex, else [..., age]
+    if not by_sex:
+        factor = factor[..., None, :]  # the same for both sexes
     inside = P * kept
-    ratio = inside.sum(axis=-1).sum(axis=-1) / (inside * factor[..., None, :]).sum(axis=-1).sum(
-        axis=-1
-    )
-    scale = 1.0 + kept * (factor * ratio[..., None] - 1.0)
-    return P * scale[..., None, :]
+    count, moved = inside.sum(axis=-1), (inside * factor).sum(axis=-1)  # [..., sex]
+    if not by_sex:  # one count for both sexes
+        count, moved = count.sum(axis=-1)[..., None], moved.sum(axis=-1)[..., None]
+    return P * (1.0 + kept * (factor * (count / moved)[..., None] - 1.0))
