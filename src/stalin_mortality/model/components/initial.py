@@ -21,19 +21,23 @@ The errors sum to zero (a ``ZeroSumNormal``) and the count of the ages with one 
 (they are rescaled together), so misreporting moves people between those cohorts only: the
 reference ages are untouched and the total stays with the undercount.
 
-With ``old_cohort_error_last_age`` (both windows: 57), the older cohorts above
-``cohort_error_last_age`` up to it (aged 38-57 in 1927, born 1869-88) have a log error each,
-``census_<year>_old_cohort_error``, grouped by the age groups of the latest census in which
-they are below its open group (1939's 50-54 to 65-69), common to both sexes (one per sex,
-each sex's count kept on its own, with ``old_cohort_error_by_sex``); their count is
-kept together with the older ages' (38+ in all), so they trade people with their
-neighbours, not with the young.  After heaping was smoothed out of the 1937 and 1939
-counts, these cohorts were still short at 45-59 and over at 60-69 in both censuses.  Held
-at none by default (a Normal with sd 0.001): the pattern may be the later censuses' age
-overstatement (Garson 1991 documents old-age overstatement in Soviet censuses from 1897 to
-1970), which changes no death, or a misstatement of the 1926 count, which changes who was
-alive to die, and the age groups cannot tell them apart.  The scenario ``old_cohort_error``
-frees them (sd 0.05), so the famine's dependence on that reading is measured.
+With ``old_cohort_error_last_age`` (the 1927-1939 window: 57; the whole era has none), the
+older cohorts above ``cohort_error_last_age`` up to it (aged 38-57 in 1927, born 1869-88)
+have a log error each, ``census_<year>_old_cohort_error``, grouped by the age groups of the
+latest census in which they are below its open group (1939's 50-54 to 65-69), common to
+both sexes (one per sex, each sex's count kept on its own, with
+``old_cohort_error_by_sex``).  Their count is kept together with the older ages' (38+ in
+all): they trade people with the ages 58+, which are rescaled with them, not with the
+young.  After heaping was smoothed out of the 1937 and 1939 counts, these cohorts were still
+short at 45-59 and over at 60-69 in both censuses.  Held at none by default (a Normal with
+sd 0.001), which is neither reading: the misfit goes to the census noise.  It may be the
+later censuses overstating these ages (old-age overstatement runs through Russian and
+Soviet census and mortality data from 1897 to 1970, Garson 1991, an abstract read; it
+concerns chiefly claims of centenarians and does not say which census misstated these
+cohorts), which changes no death, or a misstatement of the 1926 count, which changes who
+was alive to die; the age groups cannot tell them apart.  The scenario ``old_cohort_error``
+frees them (sd 0.05 each, with a free mean, where the younger cohorts' errors are
+zero-sum), so the famine's dependence on that reading is measured.
 """
 
 from __future__ import annotations
@@ -109,8 +113,9 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
             "later census. Zero-sum, sigma 0.05 (each error's sd 0.05 * sqrt((n-1)/n)), the "
             "order of the later censuses' own age noise (median 5%). The count of those "
             "ages is kept (they are rescaled together), so people move between them only: "
-            "the young ages and the oldest cohorts have no error and are not rescaled. A "
-            "modelling choice, not a source.",
+            "the young ages and the older cohorts are not rescaled by it (the older ones "
+            "have an error of their own where the window says so). A modelling choice, not "
+            "a source.",
             units="log persons",
             dim=f"census_{c.year}_cohort",
             size=len(groups[1]),
@@ -135,15 +140,17 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             f"{(c.cohort_error_last_age or 0) + 1}-{c.old_cohort_error_last_age} on the "
             "window's first 1 January, grouped by the latest census in which each is below "
             "its open group), common to both sexes (one per sex with the window's "
-            "old_cohort_error_by_sex); their count is kept with the older ages' (the "
-            "reference they trade with). Held at none by default (sigma 0.001): the "
-            "surplus these cohorts show at 60-69 in 1937 and 1939 may be the later "
-            "censuses' age overstatement (garson1991 documents it in every Soviet census "
-            "from 1897 to 1970), which leaves the deaths alone, or a misstatement of the "
-            f"{c.year} count, which changes who was alive to die; the age groups do not "
-            "tell them apart. The scenario old_cohort_error frees them (sigma 0.05, as the "
-            "younger cohorts'); by sex, each sex's count is kept on its own. A modelling "
-            "choice, not a source.",
+            "old_cohort_error_by_sex); their count is kept together with the older ages' "
+            "(the ages above are rescaled with them). Held at none by default (sigma "
+            "0.001), which is neither reading: the surplus these cohorts show at 60-69 in "
+            "1937 and 1939 may be the later censuses' age overstatement (old-age "
+            "overstatement runs through Russian and Soviet census and mortality data, "
+            "garson1991, chiefly in claims of centenarians; it does not say which census "
+            "misstated these cohorts), which leaves the deaths alone, or a misstatement of "
+            f"the {c.year} count, which changes who was alive to die; the age groups do not "
+            "tell them apart. The scenario old_cohort_error frees them (sigma 0.05 each, a "
+            "free mean, where the younger cohorts' are zero-sum); by sex, each sex's count "
+            "is kept on its own. A modelling choice; the source is context, not a number.",
             units="log persons",
             dim=f"census_{c.year}_old_cohort",
             size=len(old_cohort_labels(window)),
