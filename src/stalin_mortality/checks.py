@@ -51,7 +51,8 @@ def _expected(run, est, c, misreporting: bool = True) -> tuple[np.ndarray, np.nd
     params = {
         name: _draws(run, name)
         for name in census.expected_names(run.window, c)
-        if name in run.tree["posterior"] and (misreporting or name != census.EXAGGERATION)
+        if name in run.tree["posterior"]
+        and (misreporting or name not in (census.EXAGGERATION, census.MISSTATEMENT))
     }
     return census.expected(params, run.window, c, grouped, np), grouped
 
@@ -73,8 +74,9 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
         z = census.zero_sum_noise(noise, expected.shape, rng)
         replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
         residual = census.clr(observed)[None] - clr_expected
-        # what the census's old-age exaggeration moves, log expected over expected without
-        # it (the total is kept; zero below its first group and without one)
+        # what the census's age misreporting terms move (the old-age exaggeration and,
+        # where the window has it, the older cohorts' misstatement), log expected over
+        # expected without them (the total is kept; zero where no term reaches)
         moved = np.log(expected / _expected(run, est, c, misreporting=False)[0])
         for s, sex in enumerate(("male", "female")):
             for g, label in enumerate(window.age_group_labels):

@@ -53,7 +53,8 @@ FIGURE_CAPTIONS = {
     "census_residuals": "Census composition residuals by birth cohort: observed minus "
     "expected share (centred log ratio) by sex and age group; a cohort off in both censuses "
     "points to age misreporting or a misfit of the model. Heaping is smoothed out of the "
-    "counts first; dashed: what each census's old-age exaggeration term (ages 60+) moves, "
+    "counts first; dashed: what each census's age misreporting terms move (the old-age "
+    "exaggeration, ages 60+, and where the window has it the older cohorts' misstatement), "
     "already in the expected share.",
     "series_checks": "Each registered and archival observation against the range the "
     "fitted model reproduces it in (posterior predictive check).",

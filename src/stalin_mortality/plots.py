@@ -778,7 +778,7 @@ def plot_census_residuals(*, run, window, scenario: str = "default", ax=None):
                     ls="--",
                     lw=0.9,
                     color=colours[year],
-                    label=f"census {year}: its old-age exaggeration (in the expected count)",
+                    label=f"census {year}: its age misreporting terms (in the expected count)",
                 )
         axis.set_xlim(lo_c - 2, hi_c + 2)
         axis.set_title(sex, fontsize=9)

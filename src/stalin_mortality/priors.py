@@ -55,6 +55,8 @@ PRIOR_LABELS = {
     "famine_intensity": "famine-years hazard: yearly intensity",
     "census_age_noise": "census age-composition error",
     "census_age_exaggeration": "census old-age exaggeration (share of 65-69 counted in 70+)",
+    "census_old_cohort_misstatement": "older cohorts' misstatement in the observed censuses "
+    "(log factor)",
     "child_coverage": "census coverage of children 0-4 (relative)",
     "padding_1939": "padding of the 1939 census",
     "sentence_ratio_1930_36": "death sentences per execution, 1930-36",
@@ -118,6 +120,10 @@ class PriorSpec:
     #: Sampling coordinates other than the distribution's default (:data:`TRANSFORMS`), for
     #: whatever prior on [0, 1] a scenario gives it; the prior and posterior are unchanged.
     transform: str = ""
+    #: A Normal prior's sigma at or below which it holds the parameter at its mean: a value
+    #: switched off (a scenario frees it), not a belief, so the identification tables label
+    #: it ``held fixed`` rather than ``prior dominates`` (:func:`held`).
+    held_sigma: float | None = None
 
     def default(self) -> Prior:
         return checked_prior(
@@ -188,6 +194,15 @@ def _check_support(spec: PriorSpec, dist: str, params: dict, where: str) -> None
             f"{where}: prior '{name}' is positive ({spec.units or 'no units'}): use a "
             f"distribution on the positive half-line, e.g. LogNormal (got {dist})"
         )
+
+
+def held(spec: PriorSpec, prior: Prior) -> bool:
+    """Whether ``prior`` (the default or a scenario's) holds the parameter at its mean: a
+    Normal whose every sigma is at or below the declaration's ``held_sigma``."""
+    if spec.held_sigma is None or prior.distribution != "Normal":
+        return False
+    sigma = np.asarray(prior.parameters.get("sigma", np.inf), dtype=float)
+    return bool(np.all(sigma <= spec.held_sigma))
 
 
 def checked_prior(spec: PriorSpec, raw: dict, where: str, probe: bool = False) -> Prior:

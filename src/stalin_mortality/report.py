@@ -212,7 +212,9 @@ SUMMARY_COLUMNS = {
     "lower": f"lower end of the {INTERVAL_LABEL}",
     "upper": f"upper end of the {INTERVAL_LABEL}",
     "sd_ratio": "posterior sd / prior sd: how much the data moved it",
-    "identified_by": "data (sd ratio below 0.5), data and prior, or prior dominates (0.8+)",
+    "identified_by": "data (sd ratio below 0.5), data and prior, or prior dominates (0.8+); "
+    "held fixed: a value the scenario switches off (a prior of negligible width), which "
+    "no sd ratio can speak to",
 }
 
 

@@ -25,7 +25,7 @@ import xarray as xr
 
 from . import progress, report
 from .outputs import headline_rows
-from .priors import prior_label
+from .priors import held, prior_label
 
 #: The prior-sensitivity threshold of ``arviz_stats.psense_summary`` (its default).
 THRESHOLD = 0.05
@@ -69,10 +69,12 @@ def contraction_table(run) -> pd.DataFrame:
 
 def parameter_table(run) -> pd.DataFrame:
     """Prior and posterior sd of every free parameter (each element of a vector), with the
-    ratio and its label: which assumptions the data can and cannot move."""
+    ratio and its label: which assumptions the data can and cannot move.  A parameter the
+    run's scenario holds at its mean is labelled ``held fixed`` (:func:`held_parameters`)."""
     if "prior" not in run.tree.children:
         raise ValueError("the run has no prior draws: contraction needs them")
     post, prior = run.tree["posterior"], run.tree["prior"]
+    held = held_parameters(run)
     rows = []
     # the model's order (the manifest's ``priors_used``, else the posterior's): the prior
     # group's order changed from run to run with the same seed
@@ -98,7 +100,36 @@ def parameter_table(run) -> pd.DataFrame:
                     **report.identification(pv, qv),
                 }
             )
+            if name in held:
+                rows[-1]["identified_by"] = HELD
     return pd.DataFrame(rows)
+
+
+#: The label of a parameter the run's scenario holds at its mean (``PriorSpec.held_sigma``).
+HELD = "held fixed"
+
+
+def held_parameters(run) -> set[str]:
+    """The run's parameters that its scenario holds at their mean (a prior of negligible
+    width, e.g. the older cohorts' error of the 1926 count by default): their sd ratio is
+    about 1 by construction and says nothing about what the data can move."""
+    from .exceptions import ScenarioError, WindowError
+    from .model.components import prior_specs
+    from .priors import checked_prior
+
+    try:
+        specs = prior_specs(run.window)
+        out = set()
+        for name, spec in specs.items():
+            if spec.held_sigma is None:
+                continue
+            raw = run.scenario.overrides.get(name)
+            prior = spec.default() if raw is None else checked_prior(spec, raw, "scenario")
+            if held(spec, prior):
+                out.add(name)
+        return out
+    except (ScenarioError, WindowError):  # a run saved by other code: only the label lost
+        return set()
 
 
 #: Draws evaluated by one call of the compiled log densities (bounds memory).

@@ -191,6 +191,12 @@ class CensusSpec:
     #: One older-cohort error per sex and cohort (``old_cohort_error_by_sex``), each sex's
     #: count kept with its own ages 58+; ``False``: one per cohort for both sexes.
     old_cohort_error_by_sex: bool = False
+    #: The observed censuses misstate those older cohorts' ages (``old_cohort_misstatement``):
+    #: a log factor per cohort, common to both sexes (by sex with ``old_cohort_error_by_sex``)
+    #: and to every observed census in which the cohort is below the open group, each sex's
+    #: count of those ages and above kept
+    #: (``census_old_cohort_misstatement``); ``False``: none.
+    old_cohort_misstatement: bool = False
     #: Days from the state's 1 January (``year`` for an observed census, the window's first
     #: year for the initial one) to the census date (``date``): the latent population on the
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
@@ -985,6 +991,11 @@ class _Parser:
             by_sex = self.flag(c, "old_cohort_error_by_sex", entry, False)
             if by_sex and old_last is None:
                 self.fail(entry, "'old_cohort_error_by_sex' needs old_cohort_error_last_age")
+            misstated = self.flag(c, "old_cohort_misstatement", entry, False)
+            if misstated and old_last is None:
+                self.fail(
+                    entry, "'old_cohort_misstatement' needs old_cohort_error_last_age (its cohorts)"
+                )
             date, offset, date_source = self.census_date(c, entry, year, role, first)
             misreporting = c.get("misreporting_from")
             if misreporting is not None and (
@@ -1009,6 +1020,7 @@ class _Parser:
                     cohort_error_last_age=cohort_last,
                     old_cohort_error_last_age=old_last,
                     old_cohort_error_by_sex=by_sex,
+                    old_cohort_misstatement=misstated,
                     offset_days=offset,
                     date=date,
                     date_source=date_source,

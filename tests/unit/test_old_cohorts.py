@@ -107,3 +107,100 @@ def test_the_older_cohorts_error_by_sex(window, inputs):
     np.testing.assert_allclose(initial.population(tp, w, inputs.initial).eval(), P[1])
     with pytest.raises(WindowError, match="needs old_cohort_error_last_age"):
         window_from_text(text.replace(old, "old_cohort_error_by_sex = true\n", 1), "w")
+
+
+def test_a_value_held_at_none_is_labelled_held_fixed_not_prior_dominated(window):
+    """Held at none (sd 0.001), the older cohorts' errors have a posterior sd equal to the
+    prior's by construction: the identification table calls them ``held fixed``, not
+    ``prior dominates`` (a referee, helper-50); freed by the scenario, they are read like any
+    other parameter, and a parameter with no held width never is."""
+    from types import SimpleNamespace
+
+    import xarray as xr
+
+    from stalin_mortality import sensitivity
+    from stalin_mortality.model.components import initial
+
+    name = initial.old_cohort_name(window)
+    labels = initial.old_cohort_labels(window)
+    rng = np.random.default_rng(0)
+
+    def group(sd):
+        return xr.DataTree(
+            xr.Dataset(
+                {
+                    name: (("chain", "draw", "k"), rng.normal(0, sd, (2, 50, len(labels)))),
+                    "mortality_trend": (("chain", "draw"), rng.normal(0, sd, (2, 50))),
+                },
+                coords={"k": labels},
+            )
+        )
+
+    tree = xr.DataTree.from_dict(
+        {"posterior": group(0.001).to_dataset(), "prior": group(0.001).to_dataset()}
+    )
+    for scenario, want in (("default", "held fixed"), ("old_cohort_error", "prior dominates")):
+        run = SimpleNamespace(
+            tree=tree, manifest={}, window=window, scenario=sm.load_scenario(scenario)
+        )
+        table = sensitivity.parameter_table(run).set_index("parameter")
+        cohorts = table.index.str.startswith(name)
+        assert cohorts.sum() == len(labels)
+        assert (table.identified_by[cohorts] == want).all()
+        # a prior that happens to be as narrow but declares no held width is read as usual
+        assert table.identified_by["mortality_trend"] == "prior dominates"
+
+
+def test_the_later_censuses_misstate_the_older_cohorts(observations, window):
+    """``old_cohort_misstatement = true``: the observed censuses count each older cohort
+    (born 1869-88) off by a factor common to both sexes and both censuses, each group
+    taking the factors of the single years it holds (1939: the cohorts are its groups
+    50-54 to 65-69; 1937, two years younger: 45-49 holds two years of the youngest), each
+    sex's count of those groups and above kept, the younger groups untouched."""
+    import pytensor.tensor as pt
+
+    from stalin_mortality.constants import WINDOW_DIR
+    from stalin_mortality.model.components import census
+
+    text = (WINDOW_DIR / "1927_1939.toml").read_text()
+    old = "old_cohort_error_last_age = 57\n"
+    w = window_from_text(text.replace(old, old + "old_cohort_misstatement = true\n", 1), "w")
+    c37, c39 = w.observed_censuses
+    w39 = census.misstatement_weights(w, c39)
+    np.testing.assert_array_equal(w39[10:14], np.eye(4))  # 50-54 ... 65-69
+    assert w39[:10].sum() == 0 and w39[14:].sum() == 0  # the open group 70+ too
+    w37 = census.misstatement_weights(w, c37)
+    np.testing.assert_allclose(w37[9, 0], 0.4)  # 45-49: born 1887-88
+    np.testing.assert_allclose(w37[10, :2], [0.6, 0.4])  # 50-54: born 1884-86, 1882-83
+    np.testing.assert_allclose(w37.sum(axis=0), 1.0)  # every cohort's five years counted
+    error = np.array([-0.06, 0.04, 0.08, 0.09])
+    grouped = np.random.default_rng(3).uniform(1e5, 1e6, (2, 15))
+    out = census.misstated(grouped, error, w37)
+    np.testing.assert_allclose(out.sum(axis=-1), grouped.sum(axis=-1), rtol=1e-12)
+    np.testing.assert_array_equal(out[:, :9], grouped[:, :9])  # under 45: untouched
+    rescale = out[:, 14] / grouped[:, 14]  # the open group: rescaled only
+    np.testing.assert_allclose(
+        out[:, 10] / grouped[:, 10], rescale * (1 + 0.6 * np.expm1(-0.06) + 0.4 * np.expm1(0.04))
+    )
+    got = census.misstated(pt.as_tensor(grouped), pt.as_tensor(error), w37, False, pt).eval()
+    np.testing.assert_allclose(got, out, rtol=1e-12)
+    # by sex (with old_cohort_error_by_sex), men first: the women's factors leave the men
+    women = np.concatenate([np.zeros(4), error])
+    by_sex = census.misstated(grouped, women, w37, True)
+    np.testing.assert_array_equal(by_sex[0], grouped[0])
+    np.testing.assert_allclose(by_sex[1], out[1], rtol=1e-12)
+    got = census.misstated(pt.as_tensor(grouped), pt.as_tensor(women), w37, True, pt).eval()
+    np.testing.assert_allclose(got, by_sex, rtol=1e-12)
+    samples = census.misstated(grouped, np.stack([women, women]), w37, True)
+    np.testing.assert_allclose(samples[1], by_sex, rtol=1e-12)
+    # off in the shipped window; in the model where the window has it, free (sd 0.05)
+    assert census.misstatement_weights(window, c39) is None
+    assert census.MISSTATEMENT not in census.priors_names(window)
+    model = sm.build_model(observations, w, sm.load_scenario("default"))
+    assert census.MISSTATEMENT in model.named_vars
+    from stalin_mortality.priors import held
+
+    spec = {s.name: s for s in census.priors(w)}[census.MISSTATEMENT]
+    assert spec.parameters["sigma"] == 0.05 and not held(spec, spec.default())
+    with pytest.raises(WindowError, match="old_cohort_misstatement"):
+        window_from_text(text.replace(old, "old_cohort_misstatement = true\n", 1), "w")

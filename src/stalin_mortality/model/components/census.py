@@ -25,6 +25,19 @@ age group up to the one below the open group, each group of each sex sends a sha
 ``census_age_exaggeration`` (one per sex, shared by the censuses that have it) and ``ramp``
 rising linearly to 1 at the last boundary (:func:`exaggeration_ramp`).  Counts are moved,
 not made, so the total is untouched.
+
+Older cohorts' misstatement (the initial census's ``old_cohort_misstatement``): each
+observed census counts the older cohorts of the initial census's error
+(:func:`~stalin_mortality.model.components.initial.old_cohort_groups`: 1927-1939, born
+1869-88) off by a log factor ``census_old_cohort_misstatement[k]``, one per cohort, common
+to both sexes (one per sex and cohort with ``old_cohort_error_by_sex``) and to every
+observed census in which the cohort is below the open group
+(age misstatement that follows a cohort, in the counts rather than in the people).  Each
+age group takes the factors of the cohorts in it in proportion to the single years they
+hold (uniform within the group), and each sex's count of the first such group and every
+group above is kept (they are rescaled together): misstatement moves people between ages,
+not between sexes, and makes none.  It is applied to the true counts before the old-age
+exaggeration.
 The earlier model (independent log-normal errors on the counts) let the 1937
 total float 3 M above the count; docs/sampling.md has the measurements.
 """
@@ -37,6 +50,7 @@ import pytensor.tensor as pt
 
 from ...priors import PriorSpec
 from ...window import Window
+from . import initial
 
 NAME = "census"
 #: Relative error of a census total beyond its coverage (hand tabulation): the 1939 archive
@@ -48,6 +62,52 @@ TOTAL_ERROR = 0.002
 #: The exaggeration prior's scale: HalfNormal(0.05), the share of 65-69 counted in 70+.
 EXAGGERATION_SD = 0.05
 EXAGGERATION = "census_age_exaggeration"
+
+
+#: The older cohorts' misstatement in the observed censuses (``old_cohort_misstatement``).
+MISSTATEMENT = "census_old_cohort_misstatement"
+#: Its prior's scale where the window has it: Normal(0, 0.05), the cohort error's.
+MISSTATEMENT_SD = 0.05
+
+
+def misstatement_weights(window: Window, census) -> np.ndarray | None:
+    """``[age group, cohort]``: the share of each of ``census``'s age groups (its single
+    years, on the census year's 1 January) in each older cohort of the initial census's
+    error, or ``None``: the window has no misstatement, or no such cohort is below this
+    census's open group."""
+    if not window.initial_census.old_cohort_misstatement:
+        return None
+    groups = initial.old_cohort_groups(window)
+    if groups is None:
+        return None
+    indicator = groups[0]  # [cohort, age on the first 1 January]
+    shift = census.year - window.first_year
+    edges = list(window.age_group_edges)
+    out = np.zeros((len(edges), indicator.shape[0]))
+    for g in range(len(edges) - 1):  # never the open group
+        lo, hi = edges[g] - shift, edges[g + 1] - shift
+        if hi > 0:
+            out[g] = indicator[:, max(lo, 0) : hi].sum(axis=1) / (edges[g + 1] - edges[g])
+    return out if out.any() else None
+
+
+def misstated(grouped, error, weights: np.ndarray, by_sex: bool = False, xp=np):
+    """``grouped[..., sex, group]`` with each group times ``1 + sum_k weights[g, k] *
+    (exp(error[..., k]) - 1)``, each sex's count of the first group with a weight and
+    every group above kept.  ``error[..., cohort]`` is common to both sexes, or with
+    ``by_sex`` one per sex and cohort, men first (``old_cohort_error_by_sex``)."""
+    n = weights.shape[1]
+    if by_sex:  # [..., sex x cohort] -> [..., sex, cohort]
+        shape = (2, n) if error.ndim == 1 else (*error.shape[:-1], 2, n)
+        error = error.reshape(shape)
+        factor = 1.0 + xp.dot(xp.exp(error) - 1.0, weights.T)  # [..., sex, group]
+    else:
+        factor = 1.0 + xp.dot(xp.exp(error) - 1.0, weights.T)[..., None, :]  # [..., 1, group]
+    first = int(np.flatnonzero(weights.sum(axis=1))[0])
+    kept = (np.arange(weights.shape[0]) >= first).astype(float)
+    inside = grouped * kept
+    count, moved = inside.sum(axis=-1), (inside * factor).sum(axis=-1)  # [..., sex]
+    return grouped * (1.0 + kept * (factor * (count / moved)[..., None] - 1.0))
 
 
 def misreporting_layout(window: Window) -> dict[int, tuple[int, int]]:
@@ -127,6 +187,37 @@ def priors(window: Window) -> list[PriorSpec]:
             basis="assumption",
         )
     ]
+    if any(misstatement_weights(window, o) is not None for o in window.observed_censuses):
+        c = window.initial_census
+        specs.append(
+            PriorSpec(
+                MISSTATEMENT,
+                "Normal",
+                {"mu": 0.0, "sigma": MISSTATEMENT_SD},
+                "Log factor by which the observed censuses count each older cohort of the "
+                f"{c.year} census's error (the ages above cohort_error_last_age up to "
+                "old_cohort_error_last_age on the window's first 1 January, grouped as "
+                f"census_{c.year}_old_cohort_error), common to both sexes (one per sex with "
+                "old_cohort_error_by_sex) and to every "
+                "observed census in which it is below the open group; each sex's count of "
+                "those ages and above is kept. The later censuses' reading of the older "
+                "cohorts' surplus at 60-69 and shortfall at 45-59 (age misstatement in the "
+                "counts, which changes no death; old-age overstatement runs through Soviet "
+                "census data, garson1991, without saying which census): the other reading, "
+                f"an error of the {c.year} count, is census_{c.year}_old_cohort_error. "
+                "Normal(0, 0.05), a free mean, the order of the cohort error's scale; "
+                "sigma 0.001 or less holds it at none. Each sex's count is kept, where the "
+                f"{c.year} side keeps one count for both sexes unless by sex. A modelling "
+                "choice; the source is context, not a number.",
+                units="log persons",
+                dim=f"census_{c.year}_old_cohort",
+                size=len(initial.old_cohort_labels(window)),
+                component=NAME,
+                source="garson1991",
+                basis="assumption",
+                held_sigma=initial.OLD_COHORT_SD_OFF,
+            )
+        )
     layout = misreporting_layout(window)
     if layout:
         years = " and ".join(str(y) for y in layout)
@@ -227,13 +318,21 @@ def expected_names(window: Window, census) -> list[str]:
     names.append("child_coverage")  # every window has an observed census
     if census.year in misreporting_layout(window):
         names.append(EXAGGERATION)
+    if misstatement_weights(window, census) is not None:
+        names.append(MISSTATEMENT)
     return names
 
 
 def expected(params: dict, window: Window, census, grouped, xp=np):
     """The census's expected count ``[..., sex, age group]`` of the true population
-    ``grouped``: misreported (where the census has misreporting), times the coverage, and
-    the padding where the census has one."""
+    ``grouped``: the older cohorts misstated and old ages exaggerated (where the census
+    has them and ``params`` has their values), times the coverage, and the padding where
+    the census has one."""
+    weights = misstatement_weights(window, census)
+    if weights is not None and MISSTATEMENT in params:
+        error = params[MISSTATEMENT]
+        by_sex = window.initial_census.old_cohort_error_by_sex
+        grouped = misstated(grouped, np.asarray(error) if xp is np else error, weights, by_sex, xp)
     shares, first = misreporting_shares(params, window, census, xp)
     if shares is not None:
         grouped = misreported(grouped, shares, first, xp)

@@ -157,6 +157,7 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             component=NAME,
             source="garson1991",
             basis="assumption",
+            held_sigma=OLD_COHORT_SD_OFF,
         )
     ]
 
