@@ -63,6 +63,7 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
     est = estimands if estimands is not None else run.estimands()
     rng = np.random.default_rng(SEED)
     noise = _draws(run, "census_age_noise")
+    cell = census.cell_noise(noise, window)  # [sample, age group]
     rows = []
     edges = list(window.age_group_edges)
     for c in window.observed_censuses:
@@ -71,7 +72,7 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
         # the composition (the total is checked by census_totals): clr residuals, and
         # replicated counts = the observed total times the replicated composition
         clr_expected = census.clr(expected)
-        z = census.zero_sum_noise(noise, expected.shape, rng)
+        z = census.zero_sum_noise(noise, expected.shape, rng, window)
         replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
         residual = census.clr(observed)[None] - clr_expected
         # what the census's age misreporting terms move (the old-age exaggeration and,
@@ -99,7 +100,7 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
                         "replicate_lower": np.exp(rep[0]),
                         "replicate_upper": np.exp(rep[2]),
                         "inside_replicate_interval": rep[0] <= log_obs <= rep[2],
-                        "noise_median": float(np.median(noise)),
+                        "noise_median": float(np.median(cell[:, g])),
                         "misreporting_median": float(np.median(moved[:, s, g])),
                     }
                 )

@@ -372,6 +372,9 @@ class Window:
     #: (``precondition_scope``; ``SamplerConfig.precondition_scope``): "fitted" (only for
     #: the scenario it was made from) unless the window states "window" on evidence.
     precondition_scope: str = "fitted"
+    #: First ages of the census noise's age bands after the first (``census_noise_bands``,
+    #: each an age group edge): one ``census_age_noise`` per band; empty: one for all ages.
+    census_noise_bands: tuple[int, ...] = ()
 
     # ---- derived, nothing stored twice ----
     @property
@@ -883,7 +886,23 @@ class _Parser:
             precondition_scope=self.choice(
                 r, "precondition_scope", "window", PRECONDITION_SCOPES, "fitted"
             ),
+            census_noise_bands=self.noise_bands(r, edges),
         )
+
+    def noise_bands(self, r: dict, edges: tuple[int, ...]) -> tuple[int, ...]:
+        """``census_noise_bands``: rising age group edges above 0."""
+        bands = self.get(r, "census_noise_bands", "window", list, [])
+        if (
+            not all(isinstance(b, int) and not isinstance(b, bool) for b in bands)
+            or list(bands) != sorted(set(bands))
+            or not set(bands) <= set(edges[1:])
+        ):
+            self.fail(
+                "window",
+                f"census_noise_bands {bands!r} must be rising age group edges above 0 "
+                f"({list(edges[1:])})",
+            )
+        return tuple(bands)
 
     def reconstructed_births(self, r: dict, first: int, last: int):
         """``[reconstructed_births]``: rising ``rate_years`` and ``total_years`` (a list of

@@ -21,7 +21,7 @@ from ..priors import PriorSpec, create_variable
 from ..scenarios import Scenario
 from ..window import N_AGES, Window
 from . import account
-from .components import ACCOUNT, OBSERVATION, initial, prior_specs
+from .components import ACCOUNT, OBSERVATION, census, initial, prior_specs
 
 
 @dataclass
@@ -63,6 +63,9 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     cohorts = initial.cohort_groups(window)
     if cohorts is not None:
         out[f"census_{window.initial_census.year}_cohort"] = cohorts[1]
+    bands = census.noise_bands(window)
+    if bands is not None:
+        out["census_noise_band"] = bands[1]
     old_labels = initial.old_cohort_labels(window)
     if old_labels:
         out[f"census_{window.initial_census.year}_old_cohort"] = old_labels

@@ -170,6 +170,7 @@ def total_error(window: Window) -> float:
 
 
 def priors(window: Window) -> list[PriorSpec]:
+    bands = noise_bands(window)
     specs = [
         PriorSpec(
             "census_age_noise",
@@ -180,9 +181,12 @@ def priors(window: Window) -> list[PriorSpec]:
             "and the 1926 count's cohort error): median 5%, 90% within "
             "2-11%. Not a half-normal: counts by age group are never within 1% of the truth, "
             "and at such noise the posterior is too narrow a ridge for NUTS "
-            "(docs/sampling.md). A modelling choice, not a source.",
+            "(docs/sampling.md). A modelling choice, not a source. With the window's "
+            "census_noise_bands, one such value per age band, each with this prior.",
             support="positive",
             units="log persons",
+            dim="census_noise_band" if bands is not None else None,
+            size=len(bands[1]) if bands is not None else None,
             component=NAME,
             basis="assumption",
         )
@@ -366,10 +370,41 @@ def shares_from_clr(values) -> np.ndarray:
     return e / e.sum(axis=(-2, -1), keepdims=True)
 
 
-def zero_sum_noise(noise, shape, rng) -> np.ndarray:
-    """Draws of the composition's error: normal with sd ``noise`` (``[...]``), centred over
-    the last two axes (a zero-sum normal, as the likelihood has it)."""
-    z = np.asarray(noise)[..., None, None] * rng.normal(size=shape)
+def noise_bands(window: Window) -> tuple[np.ndarray, list[str]] | None:
+    """``(band of each age group, band labels)`` of a window with ``census_noise_bands``,
+    else ``None`` (one noise for every age group)."""
+    if not window.census_noise_bands:
+        return None
+    edges = list(window.age_group_edges)
+    starts = [0, *window.census_noise_bands]
+    band = np.searchsorted(starts, edges, side="right") - 1
+    labels = [
+        f"{lo}-{hi - 1}" if hi is not None else f"{lo}+"
+        for lo, hi in zip(starts, [*starts[1:], None], strict=True)
+    ]
+    return band, labels
+
+
+def cell_noise(noise, window: Window, xp=np):
+    """The composition error's sd by age group, ``[..., age group]``, from
+    ``census_age_noise`` (one value, or one per band of ``census_noise_bands``)."""
+    bands = noise_bands(window)
+    n = len(window.age_group_labels)
+    if bands is None:
+        noise = np.asarray(noise) if xp is np else noise
+        return noise[..., None] * np.ones(n)
+    return (np.asarray(noise) if xp is np else noise)[..., bands[0]]
+
+
+def zero_sum_noise(noise, shape, rng, window: Window | None = None) -> np.ndarray:
+    """Draws of the composition's error ``shape`` = ``[..., sex, age group]``: normal with
+    sd ``noise`` (``[...]``, or with ``window`` and its noise bands ``[..., band]``),
+    centred over the last two axes (what the centred log ratio leaves of an error on the
+    log counts, as the likelihood has it)."""
+    if window is None or noise_bands(window) is None:
+        z = np.asarray(noise)[..., None, None] * rng.normal(size=shape)
+    else:
+        z = cell_noise(noise, window)[..., None, :] * rng.normal(size=shape)
     return z - z.mean(axis=(-2, -1), keepdims=True)
 
 
@@ -378,7 +413,7 @@ def simulate(params: dict, window: Window, census, grouped, rng) -> np.ndarray:
     :func:`total_error` around the expected total, shared out by a composition whose clr is
     the expected one plus a zero-sum normal error with sd ``census_age_noise``."""
     exp_ = expected(params, window, census, grouped)
-    z = zero_sum_noise(params["census_age_noise"], exp_.shape, rng)
+    z = zero_sum_noise(params["census_age_noise"], exp_.shape, rng, window)
     total = exp_.sum() * np.exp(total_error(window) * rng.normal())
     return total * shares_from_clr(clr(exp_) + z)
 
@@ -389,6 +424,10 @@ def add(ctx) -> None:
     for name in priors_names(window):
         ctx.create(name)
     noise = params["census_age_noise"]
+    banded = noise_bands(window) is not None
+    sigma = cell_noise(noise, window, pt) if banded else noise  # banded: [age group]
+    weight = 1.0 / sigma**2
+
     births = dated_births(ctx.inputs, out)
     for c in window.observed_censuses:
         # the latent population on the census date, once for the likelihood and the padding
@@ -401,16 +440,25 @@ def add(ctx) -> None:
             observed = ctx.inputs.census_observed[c.year]
             # the total (coverage, padding) apart from the composition: centred log ratios
             # (clr) by sex and age group carry the age noise and leave the total to the count
+            y = ctx.observed(f"census_{c.year}", clr(observed))
+            mu = clr(exp_, pt)
+            if banded:  # the residuals' precision-weighted mean, over both sexes
+                mu = mu + pt.sum(weight * (y - mu)) / (2.0 * pt.sum(weight))
             pm.Normal(
                 f"census_{c.year}",
-                mu=clr(exp_, pt),
-                sigma=noise,
-                observed=ctx.observed(f"census_{c.year}", clr(observed)),
+                mu=mu,
+                sigma=sigma,
+                observed=y,
                 dims=("sex", "age_group"),
             )
             # the clr residuals sum to zero: n - 1 free values, so the Normal's n factors of
-            # 1 / noise are one too many (with this, the density is the zero-sum normal's)
-            pm.Potential(f"census_{c.year}_zero_sum", pt.log(noise))
+            # 1 / noise are one too many (with this, the density is the zero-sum normal's).
+            # With noise by band: the density of the centred error is the log counts'
+            # error with its level integrated out (a flat level): the Normal at the
+            # residuals less their precision-weighted mean, times sqrt(2 pi / sum of the
+            # cells' precisions); with one noise, the same as above up to a constant
+            correction = -0.5 * pt.log(2.0 * pt.sum(weight)) if banded else pt.log(noise)
+            pm.Potential(f"census_{c.year}_zero_sum", correction)
             pm.Normal(
                 f"census_{c.year}_total",
                 mu=pt.log(exp_.sum()),
