@@ -120,9 +120,9 @@ class PriorSpec:
     #: Sampling coordinates other than the distribution's default (:data:`TRANSFORMS`), for
     #: whatever prior on [0, 1] a scenario gives it; the prior and posterior are unchanged.
     transform: str = ""
-    #: A Normal prior's sigma at or below which it holds the parameter at its mean: a value
-    #: switched off (a scenario frees it), not a belief, so the identification tables label
-    #: it ``held fixed`` rather than ``prior dominates`` (:func:`held`).
+    #: A (half-, zero-sum) normal prior's sigma at or below which it holds the parameter:
+    #: a value switched off (a scenario frees it), not a belief, so the identification
+    #: tables label it ``held fixed`` rather than ``prior dominates`` (:func:`held`).
     held_sigma: float | None = None
 
     def default(self) -> Prior:
@@ -196,10 +196,17 @@ def _check_support(spec: PriorSpec, dist: str, params: dict, where: str) -> None
         )
 
 
+#: Distributions whose ``sigma`` is a scale about a fixed centre: at a negligible sigma
+#: they hold the parameter there (:func:`held`).
+HELD_DISTRIBUTIONS = ("Normal", "HalfNormal", "ZeroSumNormal")
+
+
 def held(spec: PriorSpec, prior: Prior) -> bool:
-    """Whether ``prior`` (the default or a scenario's) holds the parameter at its mean: a
-    Normal whose every sigma is at or below the declaration's ``held_sigma``."""
-    if spec.held_sigma is None or prior.distribution != "Normal":
+    """Whether ``prior`` (the default or a scenario's) holds the parameter at its centre: a
+    Normal, half-normal or zero-sum normal whose every sigma is at or below the
+    declaration's ``held_sigma`` (the scenarios ``no_cohort_error``, ``no_exaggeration``
+    and, by default, the older cohorts' error)."""
+    if spec.held_sigma is None or prior.distribution not in HELD_DISTRIBUTIONS:
         return False
     sigma = np.asarray(prior.parameters.get("sigma", np.inf), dtype=float)
     return bool(np.all(sigma <= spec.held_sigma))

@@ -149,6 +149,18 @@ def test_a_value_held_at_none_is_labelled_held_fixed_not_prior_dominated(window)
         assert (table.identified_by[cohorts] == want).all()
         # a prior that happens to be as narrow but declares no held width is read as usual
         assert table.identified_by["mortality_trend"] == "prior dominates"
+    # the scenarios that switch a term off are held too (a zero-sum and a half-normal)
+    from stalin_mortality.model.components import census, prior_specs
+    from stalin_mortality.priors import checked_prior, held
+
+    specs = prior_specs(window)
+    for scenario, name in (
+        ("no_cohort_error", initial.cohort_name(window)),
+        ("no_exaggeration", census.EXAGGERATION),
+    ):
+        spec = specs[name]
+        raw = sm.load_scenario(scenario).overrides[name]
+        assert not held(spec, spec.default()) and held(spec, checked_prior(spec, raw, "t"))
 
 
 def test_the_later_censuses_misstate_the_older_cohorts(observations, window):

@@ -96,18 +96,14 @@ def misstated(grouped, error, weights: np.ndarray, by_sex: bool = False, xp=np):
     (exp(error[..., k]) - 1)``, each sex's count of the first group with a weight and
     every group above kept.  ``error[..., cohort]`` is common to both sexes, or with
     ``by_sex`` one per sex and cohort, men first (``old_cohort_error_by_sex``)."""
-    n = weights.shape[1]
-    if by_sex:  # [..., sex x cohort] -> [..., sex, cohort]
-        shape = (2, n) if error.ndim == 1 else (*error.shape[:-1], 2, n)
-        error = error.reshape(shape)
-        factor = 1.0 + xp.dot(xp.exp(error) - 1.0, weights.T)  # [..., sex, group]
-    else:
-        factor = 1.0 + xp.dot(xp.exp(error) - 1.0, weights.T)[..., None, :]  # [..., 1, group]
+    if by_sex:
+        error = initial.by_sex_and_cohort(error, weights.shape[1])
+    factor = 1.0 + xp.dot(xp.exp(error) - 1.0, weights.T)  # [..., sex, group] by sex
+    if not by_sex:
+        factor = factor[..., None, :]  # [..., 1, group]: the same for both sexes
     first = int(np.flatnonzero(weights.sum(axis=1))[0])
     kept = (np.arange(weights.shape[0]) >= first).astype(float)
-    inside = grouped * kept
-    count, moved = inside.sum(axis=-1), (inside * factor).sum(axis=-1)  # [..., sex]
-    return grouped * (1.0 + kept * (factor * (count / moved)[..., None] - 1.0))
+    return initial.count_kept(grouped, factor, kept)
 
 
 def misreporting_layout(window: Window) -> dict[int, tuple[int, int]]:
@@ -246,6 +242,7 @@ def priors(window: Window) -> list[PriorSpec]:
                 size=2,
                 component=NAME,
                 basis="assumption",
+                held_sigma=initial.OLD_COHORT_SD_OFF,  # no_exaggeration: 0.001
             )
         )
     for c in window.observed_censuses:
@@ -426,7 +423,7 @@ def add(ctx) -> None:
     noise = params["census_age_noise"]
     banded = noise_bands(window) is not None
     sigma = cell_noise(noise, window, pt) if banded else noise  # banded: [age group]
-    weight = 1.0 / sigma**2
+    weight = 1.0 / sigma**2 if banded else None
 
     births = dated_births(ctx.inputs, out)
     for c in window.observed_censuses:

@@ -30,7 +30,8 @@ both sexes (one per sex, each sex's count kept on its own, with
 all): they trade people with the ages 58+, which are rescaled with them, not with the
 young.  After heaping was smoothed out of the 1937 and 1939 counts, these cohorts were still
 short at 45-59 and over at 60-69 in both censuses.  Held at none by default (a Normal with
-sd 0.001), which is neither reading: the misfit goes to the census noise.  It may be the
+sd 0.001), which is a third reading, not a neutral one: both counts right and the
+repeated pattern left to independent census noise.  It may be the
 later censuses overstating these ages (old-age overstatement runs through Russian and
 Soviet census and mortality data from 1897 to 1970, Garson 1991, an abstract read; it
 concerns chiefly claims of centenarians and does not say which census misstated these
@@ -121,6 +122,7 @@ def _cohort_prior(window: Window) -> list[PriorSpec]:
             size=len(groups[1]),
             component=NAME,
             basis="assumption",
+            held_sigma=OLD_COHORT_SD_OFF,  # no_cohort_error: 0.001
         ),
         *_old_cohort_prior(window),
     ]
@@ -142,8 +144,9 @@ def _old_cohort_prior(window: Window) -> list[PriorSpec]:
             "its open group), common to both sexes (one per sex with the window's "
             "old_cohort_error_by_sex); their count is kept together with the older ages' "
             "(the ages above are rescaled with them). Held at none by default (sigma "
-            "0.001), which is neither reading: the surplus these cohorts show at 60-69 in "
-            "1937 and 1939 may be the later censuses' age overstatement (old-age "
+            "0.001), a third reading rather than a neutral one (both counts right, the "
+            "repeated pattern left to independent noise): the surplus these cohorts "
+            "show at 60-69 in 1937 and 1939 may be the later censuses' age overstatement (old-age "
             "overstatement runs through Russian and Soviet census and mortality data, "
             "garson1991, chiefly in claims of centenarians; it does not say which census "
             "misstated these cohorts), which leaves the deaths alone, or a misstatement of "
@@ -260,12 +263,15 @@ def population(params: dict, window: Window, census, births=None):
     kept = (np.cumsum(old[0].sum(axis=0)) > 0).astype(float)  # their first age and above
     error = params[old_cohort_name(window)]
     by_sex = window.initial_census.old_cohort_error_by_sex
-    if by_sex:  # [..., sex x cohort] -> [..., sex, cohort], men first
-        n = old[0].shape[0]
-        error = (
-            error.reshape((2, n)) if error.ndim == 1 else error.reshape((*error.shape[:-1], 2, n))
-        )
+    if by_sex:
+        error = by_sex_and_cohort(error, old[0].shape[0])
     return _rescaled(P, error, old[0], kept, by_sex)
+
+
+def by_sex_and_cohort(error, n: int):
+    """``error[..., sex x cohort]`` (men first, ``old_cohort_error_by_sex``) as
+    ``[..., sex, cohort]``, for ``n`` cohorts."""
+    return error.reshape((2, n) if error.ndim == 1 else (*error.shape[:-1], 2, n))
 
 
 def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray, by_sex: bool = False):
@@ -277,8 +283,15 @@ def _rescaled(P, error, groups: np.ndarray, kept: np.ndarray, by_sex: bool = Fal
     factor = xp.exp(xp.dot(error, groups))  # [..., sex, age] by sex, else [..., age]
     if not by_sex:
         factor = factor[..., None, :]  # the same for both sexes
+    return count_kept(P, factor, kept, per_sex=by_sex)
+
+
+def count_kept(P, factor, kept: np.ndarray, per_sex: bool = True):
+    """``P[..., sex, age]`` times ``factor`` (broadcast to it) where ``kept`` (a 0/1 mask
+    over the last axis) is 1, those cells then rescaled together to keep their count, each
+    sex's (``per_sex``) or one for both; other cells untouched."""
     inside = P * kept
     count, moved = inside.sum(axis=-1), (inside * factor).sum(axis=-1)  # [..., sex]
-    if not by_sex:  # one count for both sexes
+    if not per_sex:  # one count for both sexes
         count, moved = count.sum(axis=-1)[..., None], moved.sum(axis=-1)[..., None]
     return P * (1.0 + kept * (factor * (count / moved)[..., None] - 1.0))
