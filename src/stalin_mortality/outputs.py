@@ -343,7 +343,11 @@ def write_outputs(run, directory: Path) -> list[Path]:
     for stem, (table, units, title) in tables_for(post, window, headline).items():
         if stem == SUMMARY_FILE and prior_headline is not None:
             table = with_identification(table, headline, prior_headline)
-            title += " (sd_ratio: posterior sd / prior sd, how much the data moved it)"
+            title += (
+                " (prior_mass: the prior probability of the posterior's 90% interval, about"
+                " 0.9 if the data taught nothing; prior_bounds: where the interval's ends"
+                " fall in the prior)"
+            )
         paths += report.write_table(
             table, directory / "tables", stem, f"{title}, scenario '{scenario}'", units, status
         )

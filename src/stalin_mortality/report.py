@@ -68,27 +68,106 @@ def summary_table(
 
 #: Columns of a table that says how much the data moved each quantity (see
 #: :func:`identification`).
-IDENTIFICATION_COLUMNS = ("sd_ratio", "identified_by")
-#: Posterior sd / prior sd below which the data, and above which the prior, decide.
-DATA_DECIDES, PRIOR_DOMINATES = 0.5, 0.8
+IDENTIFICATION_COLUMNS = (
+    "prior_mass",
+    "prior_mass_mcse",
+    "prior_cdf_at_lower",
+    "prior_cdf_at_upper",
+    "sd_ratio",
+    "identified_by",
+)
+#: Prior mass of the posterior's 90% interval below which the data, and from which the
+#: prior, decide: what a centred normal posterior of 0.5 and 0.8 times the prior's sd
+#: leaves (0.59 and 0.81), rounded.
+DATA_DECIDES, PRIOR_DOMINATES = 0.6, 0.8
+#: A label is marked borderline when its threshold lies within this many Monte Carlo
+#: standard errors of the prior mass.
+BORDERLINE_MCSE = 2.0
+BORDERLINE = " (borderline)"
 
 
 def identification(posterior, prior) -> dict:
-    """How much the data moved a quantity: ``sd_ratio`` = posterior sd / prior sd (1: the
-    data taught nothing; 0: the data fixed it) and a plain label, ``data`` (ratio below
-    0.5), ``data and prior`` or ``prior dominates`` (0.8 and above)."""
-    post_sd = float(np.std(np.asarray(posterior, dtype=float)))
-    prior_sd = float(np.std(np.asarray(prior, dtype=float)))
-    ratio = post_sd / prior_sd if prior_sd > 0 else float("nan")
-    if not np.isfinite(ratio):
-        label = "fixed"
-    elif ratio < DATA_DECIDES:
+    """How much the data moved a quantity: how much of the prior's probability the
+    posterior's 90% equal-tailed interval keeps.
+
+    ``prior_mass`` = the prior probability of the posterior's 90% interval (about 0.9: the
+    data taught nothing; near 0: the data fixed the quantity or moved it out of the
+    prior's range).  It reads a narrowing and a move alike and needs no choice of scale:
+    it is the same for a quantity and its logarithm (Garrett and Zeger 2000 read
+    identification from prior-posterior overlap in the same way).  For a posterior centred
+    on a normal prior with ``s`` times its sd it is ``2 Phi(1.645 s) - 1``, hence the
+    thresholds: below 0.6 (``s`` about 0.5) ``data``, from 0.8 (``s`` about 0.8) ``prior
+    dominates``, between them ``data and prior``, with `` (borderline)`` where a threshold
+    lies within two Monte Carlo standard errors.  ``prior_cdf_at_lower`` and
+    ``prior_cdf_at_upper``: where the posterior's bounds fall in the prior (0.05 and 0.95:
+    unmoved), which says which end the data moved (registered deaths raise the lower end
+    of a famine and leave its upper end to the prior).  ``prior_mass_mcse``: the prior
+    draws' binomial error and each posterior bound's Monte Carlo error (``arviz_stats``'
+    quantile MCSE, chains kept) times the prior density there (a Gaussian KDE of the prior
+    draws).  ``sd_ratio`` = posterior sd / prior sd, kept for comparison: it is driven by
+    the tails (0.98 and 0.79 for dekulakisation in two fits of one model) and reads a
+    posterior moved into the prior's upper tail as uninformed (the famine of 1931-33:
+    0.73).  ``posterior`` and ``prior``: a DataArray with ``chain`` and ``draw``, a (chain,
+    draw) array, or any array taken as one chain."""
+    post, pri = _chain_draw(posterior), _chain_draw(prior)
+    post_sd, prior_sd = float(np.std(post)), float(np.std(pri))
+    sd_ratio = post_sd / prior_sd if prior_sd > 0 else float("nan")
+    a = (1 - INTERVAL_PROB) / 2
+    lo, hi = np.quantile(post, [a, 1 - a])
+    flat = pri.ravel()
+    cdf_lo, cdf_hi = float(np.mean(flat < lo)), float(np.mean(flat <= hi))
+    mass = cdf_hi - cdf_lo
+    out = {
+        "prior_mass": mass,
+        "prior_cdf_at_lower": cdf_lo,
+        "prior_cdf_at_upper": cdf_hi,
+        "sd_ratio": sd_ratio,
+    }
+    if prior_sd == 0 or not np.isfinite(prior_sd):
+        return {**out, "prior_mass_mcse": float("nan"), "identified_by": "fixed"}
+    mcse = _mass_mcse(post, flat, (lo, hi), mass)
+    if mass < DATA_DECIDES:
         label = "data"
-    elif ratio < PRIOR_DOMINATES:
+    elif mass < PRIOR_DOMINATES:
         label = "data and prior"
     else:
         label = "prior dominates"
-    return {"sd_ratio": ratio, "identified_by": label}
+    if not np.isfinite(mcse):
+        label += " (Monte Carlo error unknown)"
+    elif any(abs(mass - t) < BORDERLINE_MCSE * mcse for t in (DATA_DECIDES, PRIOR_DOMINATES)):
+        label += BORDERLINE
+    return {**out, "prior_mass_mcse": mcse, "identified_by": label}
+
+
+def _chain_draw(values) -> np.ndarray:
+    """``values`` as a float (chain, draw) array."""
+    if isinstance(values, xr.DataArray) and {"chain", "draw"} <= set(values.dims):
+        return np.asarray(values.transpose("chain", "draw", ...).values, dtype=float).reshape(
+            values.sizes["chain"], values.sizes["draw"]
+        )
+    arr = np.asarray(values, dtype=float)
+    return arr if arr.ndim == 2 else arr.reshape(1, -1)
+
+
+def _mass_mcse(post: np.ndarray, prior: np.ndarray, bounds, mass: float) -> float:
+    """Monte Carlo standard error of the prior mass of the posterior's interval: the prior
+    draws' (independent: binomial) and the two bounds' (their quantile MCSE times the prior
+    density at each), taken as independent."""
+    from scipy.stats import gaussian_kde
+
+    a = (1 - INTERVAL_PROB) / 2
+    var = mass * (1 - mass) / prior.size
+    if np.ptp(prior) == 0:
+        return float("nan")
+    density = gaussian_kde(prior)(np.asarray(bounds, dtype=float))
+    for q, f in zip((a, 1 - a), density, strict=True):
+        se = float(
+            azs.base.array_stats.mcse(post, chain_axis=0, draw_axis=1, method="quantile", prob=q)
+        )
+        if not np.isfinite(se):
+            return float("nan")
+        var += (float(f) * se) ** 2
+    return float(np.sqrt(var))
 
 
 def positional(x) -> str:
@@ -211,10 +290,16 @@ SUMMARY_COLUMNS = {
     "median": "posterior median",
     "lower": f"lower end of the {INTERVAL_LABEL}",
     "upper": f"upper end of the {INTERVAL_LABEL}",
-    "sd_ratio": "posterior sd / prior sd: how much the data moved it",
-    "identified_by": "data (sd ratio below 0.5), data and prior, or prior dominates (0.8+); "
+    "prior_mass": "prior probability of the posterior's 90% interval: how much the data "
+    "moved it (about 0.9: not at all; near 0: the data decided)",
+    "prior_mass_mcse": "Monte Carlo standard error of prior_mass",
+    "prior_cdf_at_lower": "where the posterior's lower bound falls in the prior (0.05: unmoved)",
+    "prior_cdf_at_upper": "where the posterior's upper bound falls in the prior (0.95: unmoved)",
+    "sd_ratio": "posterior sd / prior sd (tail-driven; the label reads prior_mass)",
+    "identified_by": "data (prior_mass below 0.6), data and prior, or prior dominates "
+    "(0.8+), '(borderline)' where a threshold lies within two Monte Carlo standard errors; "
     "held fixed: a value the scenario switches off (a prior of negligible width), which "
-    "no sd ratio can speak to",
+    "no comparison with its prior can speak to",
 }
 
 
@@ -262,9 +347,23 @@ def write_table(
             _fmt(x, units.get(q, ""), s)
             for x, q, s in zip(table[col], table.quantity, small, strict=True)
         ]
-    extra = [c for c in IDENTIFICATION_COLUMNS if c in table]
-    if "sd_ratio" in extra:
-        shown["sd_ratio"] = [f"{x:.2f}" for x in table["sd_ratio"]]
+    # the prior mass with its Monte Carlo error, where the bounds fall in the prior, and the
+    # label (the CSV keeps the sd ratio)
+    extra = [c for c in ("prior_mass", "prior_bounds", "identified_by") if c in table]
+    if "prior_mass" in table:
+        se = table["prior_mass_mcse"] if "prior_mass_mcse" in table else [np.nan] * len(table)
+        shown["prior_mass"] = [
+            f"{x:.2f}" + (f" ± {e:.2f}" if np.isfinite(e) else "")
+            for x, e in zip(table["prior_mass"], se, strict=True)
+        ]
+        if "prior_cdf_at_lower" in table:
+            shown["prior_bounds"] = [
+                f"{x:.2f}-{y:.2f}"
+                for x, y in zip(
+                    table["prior_cdf_at_lower"], table["prior_cdf_at_upper"], strict=True
+                )
+            ]
+            extra.insert(1, "prior_bounds")
     # one statistic policy: the median and the stated interval (the CSV keeps the mean too)
     shown = shown[["quantity", "unit", "median", "lower", "upper", *extra]]
     md = [
@@ -300,6 +399,7 @@ def _tex(s: str) -> str:
         ("%", "\\%"),
         ("_", "\\_"),
         ("#", "\\#"),
+        ("±", "$\\pm$"),
     ):
         s = s.replace(a, b)
     return s

@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 import stalin_mortality as sm
-from stalin_mortality import cli
+from stalin_mortality import cli, report
 from stalin_mortality.constants import DATA_DIR
 from tests.conftest import REPO, assert_report_reproduces_tables, edit_csv, run_in
 
@@ -370,12 +370,17 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
 
     tables = quick_run / "tables"
     ident = pd.read_csv(tables / "identification.csv")
-    assert {"sd_ratio", "identified_by", "prior_median", "posterior_median"} <= set(ident)
-    assert ident.identified_by.isin(["data", "data and prior", "prior dominates"]).all()
+    assert set(report.IDENTIFICATION_COLUMNS) <= set(ident)
+    assert {"prior_median", "posterior_median"} <= set(ident)
+    labels = ["data", "data and prior", "prior dominates"]
+    labels += [x + report.BORDERLINE for x in labels]
+    assert ident.identified_by.isin(labels).all()
+    assert (ident.prior_mass_mcse > 0).all()
+    assert ident.prior_mass.between(0, 1).all()
     params = pd.read_csv(tables / "identification_parameters.csv")
     assert "mortality_trend" in set(params.parameter)
     summary = pd.read_csv(tables / "summary.csv")
-    assert (summary.sd_ratio > 0).all()
+    assert summary.prior_mass.between(0, 1).all()
     residuals = pd.read_csv(tables / "census_residuals.csv")
     assert len(residuals) == 2 * 2 * 15  # two censuses, two sexes, 15 age groups
     assert (residuals.cohort_first <= residuals.cohort_last).all()

@@ -125,12 +125,12 @@ def test_a_value_held_at_none_is_labelled_held_fixed_not_prior_dominated(window)
     labels = initial.old_cohort_labels(window)
     rng = np.random.default_rng(0)
 
-    def group(sd):
+    def group(sd):  # 2000 draws: the ratio's Monte Carlo error far from the 0.8 threshold
         return xr.DataTree(
             xr.Dataset(
                 {
-                    name: (("chain", "draw", "k"), rng.normal(0, sd, (2, 50, len(labels)))),
-                    "mortality_trend": (("chain", "draw"), rng.normal(0, sd, (2, 50))),
+                    name: (("chain", "draw", "k"), rng.normal(0, sd, (2, 1000, len(labels)))),
+                    "mortality_trend": (("chain", "draw"), rng.normal(0, sd, (2, 1000))),
                 },
                 coords={"k": labels},
             )
