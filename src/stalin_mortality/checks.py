@@ -52,7 +52,16 @@ def _expected(run, est, c, misreporting: bool = True) -> tuple[np.ndarray, np.nd
         name: _draws(run, name)
         for name in census.expected_names(run.window, c)
         if name in run.tree["posterior"]
-        and (misreporting or name not in (census.EXAGGERATION, census.MISSTATEMENT))
+        and (
+            misreporting
+            or name
+            not in (
+                census.EXAGGERATION,
+                census.MISSTATEMENT,
+                census.COHORT_MISREPORTING,
+                census.COHORT_MISREPORTING_SD,
+            )
+        )
     }
     return census.expected(params, run.window, c, grouped, np), grouped
 
@@ -76,7 +85,8 @@ def census_residuals(run, estimands=None) -> pd.DataFrame:
         replicate = np.log(observed.sum() * census.shares_from_clr(clr_expected + z))
         residual = census.clr(observed)[None] - clr_expected
         # what the census's age misreporting terms move (the old-age exaggeration and,
-        # where the window has it, the older cohorts' misstatement), log expected over
+        # where the window has them, the cohort misreporting and the older cohorts'
+        # misstatement), log expected over
         # expected without them (the total is kept; zero where no term reaches)
         moved = np.log(expected / _expected(run, est, c, misreporting=False)[0])
         for s, sex in enumerate(("male", "female")):

@@ -54,8 +54,9 @@ FIGURE_CAPTIONS = {
     "expected share (centred log ratio) by sex and age group; a cohort off in both censuses "
     "points to age misreporting or a misfit of the model. Heaping is smoothed out of the "
     "counts first; dashed: what each census's age misreporting terms move (the old-age "
-    "exaggeration, ages 60+, and where the window has it the older cohorts' misstatement), "
-    "already in the expected share.",
+    "exaggeration, ages 60+, and where the window has them the cohort misreporting and the "
+    "older cohorts' misstatement, with the rescaling that keeps each sex's count), already "
+    "in the expected share.",
     "series_checks": "Each registered and archival observation against the range the "
     "fitted model reproduces it in (posterior predictive check).",
     "diagnostics": "Sampler diagnostics (rank ECDF of key parameters by chain): for checking "

@@ -57,6 +57,8 @@ PRIOR_LABELS = {
     "census_age_exaggeration": "census old-age exaggeration (share of 65-69 counted in 70+)",
     "census_old_cohort_misstatement": "older cohorts' misstatement in the observed censuses "
     "(log factor)",
+    "census_cohort_misreporting_sd": "census cohort misreporting: sd of a cohort's log factor",
+    "census_cohort_misreporting_z": "census cohort misreporting: standardised log factors",
     "child_coverage": "census coverage of children 0-4 (relative)",
     "padding_1939": "padding of the 1939 census",
     "sentence_ratio_1930_36": "death sentences per execution, 1930-36",

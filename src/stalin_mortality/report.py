@@ -73,6 +73,7 @@ IDENTIFICATION_COLUMNS = (
     "prior_mass_mcse",
     "prior_cdf_at_lower",
     "prior_cdf_at_upper",
+    "prior_side",
     "sd_ratio",
     "identified_by",
 )
@@ -84,6 +85,22 @@ DATA_DECIDES, PRIOR_DOMINATES = 0.6, 0.8
 #: standard errors of the prior mass.
 BORDERLINE_MCSE = 2.0
 BORDERLINE = " (borderline)"
+#: The labels, from most to least moved by the data.  "data moved it", not "data": a small
+#: prior mass says the data moved the quantity far from its prior, not that the data alone
+#: decide it (a referee, helper-56: the other priors still shape it; the power-scaling
+#: table and the scenarios say how much).
+DATA_MOVED, DATA_AND_PRIOR, PRIOR_DOMINATES_LABEL = (
+    "data moved it",
+    "data and prior",
+    "prior dominates",
+)
+#: ``prior_side`` names a posterior interval that lies wholly on one side of its prior's
+#: median, its nearer end beyond it by more than this many Monte Carlo standard errors: the
+#: data moved the quantity to that side of its prior, whose falling density there still
+#: pulls it back (a possible prior-data conflict where the prior mass is not small; a
+#: referee, helper-56).
+SIDE_MCSE = 2.0
+SIDE_NOTE = {"above": "; above the prior's median", "below": "; below the prior's median"}
 
 
 def identification(posterior, prior) -> dict:
@@ -96,9 +113,17 @@ def identification(posterior, prior) -> dict:
     it is the same for a quantity and its logarithm (Garrett and Zeger 2000 read
     identification from prior-posterior overlap in the same way).  For a posterior centred
     on a normal prior with ``s`` times its sd it is ``2 Phi(1.645 s) - 1``, hence the
-    thresholds: below 0.6 (``s`` about 0.5) ``data``, from 0.8 (``s`` about 0.8) ``prior
-    dominates``, between them ``data and prior``, with `` (borderline)`` where a threshold
-    lies within two Monte Carlo standard errors.  ``prior_cdf_at_lower`` and
+    thresholds: below 0.6 (``s`` about 0.5) ``data moved it``, from 0.8 (``s`` about 0.8)
+    ``prior dominates``, between them ``data and prior``, with `` (borderline)`` where a
+    threshold lies within two Monte Carlo standard errors.  "Data moved it" says the
+    posterior left most of the prior behind, not that the data alone decide the quantity:
+    other priors may still shape it (the power-scaling table and the scenarios say how
+    much).  ``prior_side`` is ``above`` (``below``) where the whole interval lies above
+    (below) the prior's median, its nearer end by more than two Monte Carlo errors of the
+    prior cdf there: the data moved the quantity to that side of its prior, whose falling
+    density there still pulls it back (a possible prior-data conflict where the prior mass
+    is not small, worth a scenario with a wider prior: the famine's is
+    ``famine_prior_wide``); the label then says so.  ``prior_cdf_at_lower`` and
     ``prior_cdf_at_upper``: where the posterior's bounds fall in the prior (0.05 and 0.95:
     unmoved), which says which end the data moved (the famine of 1931-33's: 0.80 and 0.98,
     both ends raised).  ``prior_mass_mcse``: the prior
@@ -124,19 +149,25 @@ def identification(posterior, prior) -> dict:
         "sd_ratio": sd_ratio,
     }
     if prior_sd == 0 or not np.isfinite(prior_sd):
-        return {**out, "prior_mass_mcse": float("nan"), "identified_by": "fixed"}
-    mcse = _mass_mcse(post, flat, (lo, hi), mass)
+        return {**out, "prior_mass_mcse": float("nan"), "prior_side": "", "identified_by": "fixed"}
+    mcse, (se_lo, se_hi) = _mass_mcse(post, flat, (lo, hi), mass)
     if mass < DATA_DECIDES:
-        label = "data"
+        label = DATA_MOVED
     elif mass < PRIOR_DOMINATES:
-        label = "data and prior"
+        label = DATA_AND_PRIOR
     else:
-        label = "prior dominates"
+        label = PRIOR_DOMINATES_LABEL
     if not np.isfinite(mcse):
         label += " (Monte Carlo error unknown)"
     elif any(abs(mass - t) < BORDERLINE_MCSE * mcse for t in (DATA_DECIDES, PRIOR_DOMINATES)):
         label += BORDERLINE
-    return {**out, "prior_mass_mcse": mcse, "identified_by": label}
+    side = ""
+    if np.isfinite(se_lo) and cdf_lo - SIDE_MCSE * se_lo > 0.5:
+        side = "above"
+    elif np.isfinite(se_hi) and cdf_hi + SIDE_MCSE * se_hi < 0.5:
+        side = "below"
+    label += SIDE_NOTE.get(side, "")
+    return {**out, "prior_mass_mcse": mcse, "prior_side": side, "identified_by": label}
 
 
 def _chain_draw(values) -> np.ndarray:
@@ -149,25 +180,31 @@ def _chain_draw(values) -> np.ndarray:
     return arr if arr.ndim == 2 else arr.reshape(1, -1)
 
 
-def _mass_mcse(post: np.ndarray, prior: np.ndarray, bounds, mass: float) -> float:
-    """Monte Carlo standard error of the prior mass of the posterior's interval: the prior
-    draws' (independent: binomial) and the two bounds' (their quantile MCSE times the prior
-    density at each), taken as independent."""
+def _mass_mcse(
+    post: np.ndarray, prior: np.ndarray, bounds, mass: float
+) -> tuple[float, tuple[float, float]]:
+    """Monte Carlo standard errors of the prior mass of the posterior's interval and of the
+    prior cdf at each of its bounds: the prior draws' (independent: binomial) and each
+    bound's (its quantile MCSE times the prior density there), taken as independent."""
     from scipy.stats import gaussian_kde
 
+    nan = float("nan")
     a = (1 - INTERVAL_PROB) / 2
-    var = mass * (1 - mass) / prior.size
     if np.ptp(prior) == 0:
-        return float("nan")
+        return nan, (nan, nan)
     density = gaussian_kde(prior)(np.asarray(bounds, dtype=float))
-    for q, f in zip((a, 1 - a), density, strict=True):
+    var = mass * (1 - mass) / prior.size
+    per_bound = []
+    for q, f, b in zip((a, 1 - a), density, bounds, strict=True):
         se = float(
             azs.base.array_stats.mcse(post, chain_axis=0, draw_axis=1, method="quantile", prob=q)
         )
         if not np.isfinite(se):
-            return float("nan")
+            return nan, (nan, nan)
         var += (float(f) * se) ** 2
-    return float(np.sqrt(var))
+        p = float(np.mean(prior <= b))
+        per_bound.append(float(np.sqrt(p * (1 - p) / prior.size + (float(f) * se) ** 2)))
+    return float(np.sqrt(var)), (per_bound[0], per_bound[1])
 
 
 def positional(x) -> str:
@@ -295,9 +332,14 @@ SUMMARY_COLUMNS = {
     "prior_mass_mcse": "Monte Carlo standard error of prior_mass",
     "prior_cdf_at_lower": "where the posterior's lower bound falls in the prior (0.05: unmoved)",
     "prior_cdf_at_upper": "where the posterior's upper bound falls in the prior (0.95: unmoved)",
+    "prior_side": "above / below where the whole interval lies above / below the prior's "
+    "median (beyond two Monte Carlo errors): the data moved it to that side of its prior, "
+    "whose falling density there still pulls it back; empty otherwise",
     "sd_ratio": "posterior sd / prior sd (tail-driven; the label reads prior_mass)",
-    "identified_by": "data (prior_mass below 0.6), data and prior, or prior dominates "
-    "(0.8+), '(borderline)' where a threshold lies within two Monte Carlo standard errors; "
+    "identified_by": "data moved it (prior_mass below 0.6; other priors may still shape it), "
+    "data and prior, or prior dominates "
+    "(0.8+), '(borderline)' where a threshold lies within two Monte Carlo standard errors, "
+    "'; above / below the prior's median' as prior_side says; "
     "held fixed: a value the scenario switches off (a prior of negligible width), which "
     "no comparison with its prior can speak to",
 }

@@ -360,6 +360,7 @@ SCENARIOS = (
     "famine_registered_alike",
     "famine_registration_low",
     "famine_registration_high",
+    "famine_prior_wide",
     "no_cohort_error",
     "old_cohort_error",
     "no_exaggeration",

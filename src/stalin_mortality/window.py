@@ -197,6 +197,12 @@ class CensusSpec:
     #: count of those ages and above kept
     #: (``census_old_cohort_misstatement``); ``False``: none.
     old_cohort_misstatement: bool = False
+    #: An observed census's count misreports each birth cohort's age by a log factor shared
+    #: by every observed census with this flag (``cohort_misreporting``): a variance
+    #: component of the composition's error that follows the cohort, by sex, its sd
+    #: estimated (``census_cohort_misreporting_sd``), each sex's count kept
+    #: (:mod:`~stalin_mortality.model.components.census`).  ``False``: none.
+    cohort_misreporting: bool = False
     #: Days from the state's 1 January (``year`` for an observed census, the window's first
     #: year for the initial one) to the census date (``date``): the latent population on the
     #: date is the state's, grown at the year's rate (:meth:`Window.census_population`).
@@ -1015,6 +1021,9 @@ class _Parser:
                 self.fail(
                     entry, "'old_cohort_misstatement' needs old_cohort_error_last_age (its cohorts)"
                 )
+            cohort_misreporting = self.flag(c, "cohort_misreporting", entry, False)
+            if cohort_misreporting and role != "observed":
+                self.fail(entry, "'cohort_misreporting' needs an observed census")
             date, offset, date_source = self.census_date(c, entry, year, role, first)
             misreporting = c.get("misreporting_from")
             if misreporting is not None and (
@@ -1040,6 +1049,7 @@ class _Parser:
                     old_cohort_error_last_age=old_last,
                     old_cohort_error_by_sex=by_sex,
                     old_cohort_misstatement=misstated,
+                    cohort_misreporting=cohort_misreporting,
                     offset_days=offset,
                     date=date,
                     date_source=date_source,
@@ -1057,6 +1067,12 @@ class _Parser:
             )
         if not any(c.role == "observed" for c in out):
             self.fail("censuses", "a window needs at least one observed census")
+        if init.old_cohort_misstatement and any(c.cohort_misreporting for c in out):
+            self.fail(
+                "censuses",
+                "'old_cohort_misstatement' and 'cohort_misreporting' both misstate the older "
+                "cohorts in the observed counts: use one",
+            )
         return tuple(out)
 
     def causes(self, first: int, last: int) -> tuple[CauseSpec, ...]:

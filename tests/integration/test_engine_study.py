@@ -372,8 +372,9 @@ def test_identification_report_and_predictive_checks(quick_run, capsys):
     ident = pd.read_csv(tables / "identification.csv")
     assert set(report.IDENTIFICATION_COLUMNS) <= set(ident)
     assert {"prior_median", "posterior_median"} <= set(ident)
-    labels = ["data", "data and prior", "prior dominates"]
+    labels = [report.DATA_MOVED, report.DATA_AND_PRIOR, report.PRIOR_DOMINATES_LABEL]
     labels += [x + report.BORDERLINE for x in labels]
+    labels += [x + t for x in labels for t in report.SIDE_NOTE.values()]
     assert ident.identified_by.isin(labels).all()
     assert (ident.prior_mass_mcse > 0).all()
     assert ident.prior_mass.between(0, 1).all()

@@ -22,11 +22,12 @@ def _centred(s: float) -> float:
 
 def test_the_mass_is_the_priors_probability_of_the_posteriors_interval():
     prior = _grid(4000, 1.0)
-    for s, want in ((0.3, "data"), (0.65, "data and prior"), (0.95, "prior dominates")):
+    for s, want in ((0.3, "data moved it"), (0.65, "data and prior"), (0.95, "prior dominates")):
         out = report.identification(_grid(1500, s, chains=4), prior)
         assert out["prior_mass"] == pytest.approx(_centred(s), abs=0.005)
         assert out["prior_cdf_at_lower"] == pytest.approx((1 - _centred(s)) / 2, abs=0.005)
         assert out["identified_by"] == want
+        assert out["prior_side"] == ""  # centred: on neither side
     # the thresholds are a centred normal's 0.5 and 0.8 sd ratios, rounded
     assert _centred(0.5) == pytest.approx(report.DATA_DECIDES, abs=0.015)
     assert _centred(0.8) == pytest.approx(report.PRIOR_DOMINATES, abs=0.015)
@@ -49,14 +50,39 @@ def test_the_mass_needs_no_choice_of_scale():
 def test_a_posterior_moved_into_the_priors_tail_reads_as_data_not_as_no_information():
     """The famine of 1931-33's case: posterior 4.3-9.5 M in a prior of 0.8-6.9 M. Its sd
     ratio (0.73) and its interval ratio in persons (0.85) read as barely informed; the
-    data moved it to the prior's upper tail, and the bounds say which end moved."""
+    data moved it to the prior's upper tail, and the bounds and the label say so (above
+    the prior's median: a possible prior-data conflict, a referee, helper-56)."""
     prior = np.exp(_grid(1000, 0.65, loc=np.log(2.5e6)))
     post = np.exp(_grid(1500, 0.24, chains=4, loc=np.log(6.3e6)))
     out = report.identification(post, prior)
-    assert out["identified_by"] == "data"
+    assert out["identified_by"] == "data moved it; above the prior's median"
+    assert out["prior_side"] == "above"
     assert out["prior_mass"] < 0.3
     assert out["prior_cdf_at_lower"] > 0.75  # the lower end moved up, far
     assert out["sd_ratio"] > 0.5
+    # the mirror image: moved below the median
+    low = report.identification(np.exp(-np.log(post)), np.exp(-np.log(prior)))
+    assert low["prior_side"] == "below"
+    assert low["identified_by"] == "data moved it; below the prior's median"
+
+
+def test_the_side_flag_needs_the_whole_interval_beyond_the_median_by_two_errors():
+    """An interval that straddles the prior's median, or whose end sits on it within its
+    Monte Carlo error, names no side: the flag must not flip on sampling noise."""
+    prior = _grid(1000, 1.0)
+    # the lower end at the prior's median: not flagged
+    on_median = report.identification(_grid(1500, 0.2, chains=4, loc=1.645 * 0.2), prior)
+    assert on_median["prior_cdf_at_lower"] == pytest.approx(0.5, abs=0.01)
+    assert on_median["prior_side"] == ""
+    # well above it: flagged
+    above = report.identification(_grid(1500, 0.2, chains=4, loc=0.6), prior)
+    assert above["prior_cdf_at_lower"] > 0.6
+    assert above["prior_side"] == "above"
+    assert above["identified_by"].endswith(report.SIDE_NOTE["above"])
+    # straddling it, even when moved: not flagged
+    moved = report.identification(_grid(1500, 0.3, chains=4, loc=0.3), prior)
+    assert moved["prior_cdf_at_lower"] < 0.5 < moved["prior_cdf_at_upper"]
+    assert moved["prior_side"] == ""
 
 
 def test_one_extreme_draw_moves_the_sd_ratio_not_the_mass():
@@ -106,3 +132,4 @@ def test_the_monte_carlo_error_matches_the_masss_spread_over_repeated_fits(rho):
 def test_a_quantity_the_prior_fixes_is_labelled_fixed():
     out = report.identification(np.ones((4, 100)), np.ones((1, 100)))
     assert out["identified_by"] == "fixed"
+    assert out["prior_side"] == ""

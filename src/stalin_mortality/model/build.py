@@ -66,6 +66,9 @@ def coords(window: Window, specs: dict[str, PriorSpec]) -> dict:
     bands = census.noise_bands(window)
     if bands is not None:
         out["census_noise_band"] = bands[1]
+    misreported = census.cohort_misreporting_labels(window)
+    if misreported:
+        out["census_misreporting_cohort"] = misreported
     old_labels = initial.old_cohort_labels(window)
     if old_labels:
         out[f"census_{window.initial_census.year}_old_cohort"] = old_labels
