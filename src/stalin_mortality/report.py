@@ -328,7 +328,7 @@ SUMMARY_COLUMNS = {
     "lower": f"lower end of the {INTERVAL_LABEL}",
     "upper": f"upper end of the {INTERVAL_LABEL}",
     "prior_mass": "prior probability of the posterior's 90% interval: how much the data "
-    "moved it (about 0.9: not at all; near 0: the data decided)",
+    "moved it (about 0.9: not at all; near 0: the data moved it far)",
     "prior_mass_mcse": "Monte Carlo standard error of prior_mass",
     "prior_cdf_at_lower": "where the posterior's lower bound falls in the prior (0.05: unmoved)",
     "prior_cdf_at_upper": "where the posterior's upper bound falls in the prior (0.95: unmoved)",
