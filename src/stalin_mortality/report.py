@@ -195,14 +195,12 @@ def _mass_mcse(
     density = gaussian_kde(prior)(np.asarray(bounds, dtype=float))
     var = mass * (1 - mass) / prior.size
     per_bound = []
-    for q, f, b in zip((a, 1 - a), density, bounds, strict=True):
+    for q, f, b, below in zip((a, 1 - a), density, bounds, (np.less, np.less_equal), strict=True):
         se = float(
             azs.base.array_stats.mcse(post, chain_axis=0, draw_axis=1, method="quantile", prob=q)
         )
-        if not np.isfinite(se):
-            return nan, (nan, nan)
-        var += (float(f) * se) ** 2
-        p = float(np.mean(prior <= b))
+        var += (float(f) * se) ** 2  # NaN if the bound's error is unknown
+        p = float(np.mean(below(prior, b)))  # the prior cdf as identification reads it
         per_bound.append(float(np.sqrt(p * (1 - p) / prior.size + (float(f) * se) ** 2)))
     return float(np.sqrt(var)), (per_bound[0], per_bound[1])
 

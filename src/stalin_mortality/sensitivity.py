@@ -102,6 +102,7 @@ def parameter_table(run) -> pd.DataFrame:
             )
             if name in held:
                 rows[-1]["identified_by"] = HELD
+                rows[-1]["prior_side"] = ""  # a value switched off has no side
     return pd.DataFrame(rows)
 
 

@@ -42,8 +42,9 @@ exaggeration.
 Cohort misreporting (observed censuses with ``cohort_misreporting``; off in the shipped
 windows, a measured reading: docs/engine.md): each such census counts each birth cohort off
 by a log factor ``u[sex, cohort]`` shared by all of them, the cohorts the latest such
-census's age groups from 15-19 to the one below its open group (born before the window:
-a factor on a cohort born in it could not be told from its births and child deaths), an
+census's age groups below its open group whose people were all born before the window
+(1939's 15-19 and above: a factor on a cohort born in it could not be told from its births
+and child deaths), an
 earlier census's groups taking the factors of the single years they hold (1937's 25-29,
 born 1907-11, holds three fifths of 1939's 25-29 and two of its 30-34; the blend is the
 exponential of the weighted mean of the log factors), each sex's count of the groups with a
@@ -91,21 +92,22 @@ MISSTATEMENT_SD = 0.05
 #: Cohort misreporting (``cohort_misreporting``): the standardised factors and their sd.
 COHORT_MISREPORTING = "census_cohort_misreporting_z"
 COHORT_MISREPORTING_SD = "census_cohort_misreporting_sd"
-#: The youngest age group with a factor: 15-19, the cohorts born before 1927 (a referee,
-#: helper-57: a factor on the cohorts born in the window could not be told from their
-#: births and child deaths, and the misfit at 5-14 is digit misreporting at 9-11).
-COHORT_MISREPORTING_FROM = 15
 
 
 def cohort_misreporting_layout(window: Window):
     """``(latest census with cohort misreporting, its age group indices with a factor,
-    labels)`` or ``None``: no observed census has ``cohort_misreporting``."""
+    labels)`` or ``None``: no observed census has ``cohort_misreporting``.  The cohorts are
+    that census's groups below its open group whose people were all born before the
+    window's first 1 January (1939's 15-19 and above in both shipped windows): a factor on
+    a cohort born in the window could not be told from its births and child deaths, and
+    the misfit at 5-14 is the child ages' digit preference (a referee, helper-57)."""
     flagged = [c for c in window.observed_censuses if c.cohort_misreporting]
     if not flagged:
         return None
     latest = max(flagged, key=lambda c: c.year)
     edges = list(window.age_group_edges)
-    groups = [g for g in range(len(edges) - 1) if edges[g] >= COHORT_MISREPORTING_FROM]
+    youngest = latest.year - window.first_year  # born before the window at this age or above
+    groups = [g for g in range(len(edges) - 1) if edges[g] >= youngest]
     labels = [f"born {latest.year - edges[g + 1]}-{latest.year - 1 - edges[g]}" for g in groups]
     return latest, groups, labels
 
@@ -143,7 +145,14 @@ def cohort_misreported(grouped, sd, z, weights: np.ndarray, xp=np):
     """``grouped[..., sex, group]`` with each group that has a weight times ``exp(sum_k
     weights[g, k] * sd * z[..., sex, k])``, each sex's count of those groups kept, the
     others untouched (``z[..., sex x cohort]``, men first)."""
-    zz = initial.by_sex_and_cohort(z, weights.shape[1])  # [..., sex, cohort]
+    n = weights.shape[1]
+    if xp is np and np.shape(z)[-1] != 2 * n:
+        raise ValueError(
+            f"{COHORT_MISREPORTING} has {np.shape(z)[-1]} values where this window's layout "
+            f"has {2 * n} (two sexes x {n} cohorts): the run was fitted with another form of "
+            "the cohort misreporting (before 8 December its cohorts began at 5-9)"
+        )
+    zz = initial.by_sex_and_cohort(z, n)  # [..., sex, cohort]
     u = (sd[..., None, None] if sd.ndim else sd) * zz
     factor = xp.exp(xp.dot(u, weights.T))  # [..., sex, group]
     kept = (weights.sum(axis=1) > 0).astype(float)
@@ -311,8 +320,8 @@ def priors(window: Window) -> list[PriorSpec]:
                 "follows a cohort, an error of the initial count that follows it, or deaths "
                 "put at the wrong ages: the counts cannot tell them apart; it changes no "
                 "death in the algebra, though the fit's deaths move with it). Median 2%, 90% "
-                "within 0.9-4.6%: half the census_age_noise prior's "
-                "median, the cohort part of a census's age error. Not a half-normal, for "
+                "within 0.9-4.6%: two fifths of the census_age_noise prior's median (5%), "
+                "the cohort part of a census's age error. Not a half-normal, for "
                 "the reason census_age_noise is not: near none the factors' funnel stops "
                 "the sampler. A modelling choice, not a source.",
                 support="positive",
@@ -328,8 +337,8 @@ def priors(window: Window) -> list[PriorSpec]:
                 {"mu": 0.0, "sigma": 1.0},
                 "Standardised log factors of the cohort misreporting (times "
                 f"{COHORT_MISREPORTING_SD}), one per sex and cohort of the {years} "
-                f"censuses' age groups from {COHORT_MISREPORTING_FROM}-"
-                f"{COHORT_MISREPORTING_FROM + 4} to the one below the open group, men first "
+                "censuses' age groups born before the window, up to the one below the "
+                "open group, men first "
                 "(non-centred). A modelling choice, not a source.",
                 units="standard deviations",
                 dim="census_misreporting_cohort",
