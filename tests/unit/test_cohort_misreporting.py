@@ -75,6 +75,9 @@ def test_the_factors_keep_each_sexs_count_of_their_groups_in_numpy_and_pytensor(
     samples = census.cohort_misreported(grouped, np.array([0.03, 0.0]), np.stack([z, z]), weights)
     np.testing.assert_allclose(samples[0], out, rtol=1e-12)
     np.testing.assert_allclose(samples[1], grouped, rtol=1e-12)  # sd 0: untouched
+    # a run fitted with another form (26 factors, from 5-9) says so, not a reshape error
+    with pytest.raises(ValueError, match="another form"):
+        census.cohort_misreported(grouped, sd, rng.normal(size=26), weights)
 
 
 def test_the_model_has_the_term_where_the_window_asks_for_it(observations, window):
