@@ -52,16 +52,7 @@ def _expected(run, est, c, misreporting: bool = True) -> tuple[np.ndarray, np.nd
         name: _draws(run, name)
         for name in census.expected_names(run.window, c)
         if name in run.tree["posterior"]
-        and (
-            misreporting
-            or name
-            not in (
-                census.EXAGGERATION,
-                census.MISSTATEMENT,
-                census.COHORT_MISREPORTING,
-                census.COHORT_MISREPORTING_SD,
-            )
-        )
+        and (misreporting or name not in census.MISREPORTING_PARAMS)
     }
     return census.expected(params, run.window, c, grouped, np), grouped
 

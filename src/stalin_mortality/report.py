@@ -150,7 +150,7 @@ def identification(posterior, prior) -> dict:
     }
     if prior_sd == 0 or not np.isfinite(prior_sd):
         return {**out, "prior_mass_mcse": float("nan"), "prior_side": "", "identified_by": "fixed"}
-    mcse, (se_lo, se_hi) = _mass_mcse(post, flat, (lo, hi), mass)
+    mcse, (se_lo, se_hi) = _mass_mcse(post, flat, (lo, hi), (cdf_lo, cdf_hi))
     if mass < DATA_DECIDES:
         label = DATA_MOVED
     elif mass < PRIOR_DOMINATES:
@@ -181,11 +181,12 @@ def _chain_draw(values) -> np.ndarray:
 
 
 def _mass_mcse(
-    post: np.ndarray, prior: np.ndarray, bounds, mass: float
+    post: np.ndarray, prior: np.ndarray, bounds, cdfs
 ) -> tuple[float, tuple[float, float]]:
     """Monte Carlo standard errors of the prior mass of the posterior's interval and of the
-    prior cdf at each of its bounds: the prior draws' (independent: binomial) and each
-    bound's (its quantile MCSE times the prior density there), taken as independent."""
+    prior cdf at each of its bounds (``cdfs``, as :func:`identification` read them): the
+    prior draws' (independent: binomial) and each bound's (its quantile MCSE times the
+    prior density there), taken as independent."""
     from scipy.stats import gaussian_kde
 
     nan = float("nan")
@@ -193,14 +194,14 @@ def _mass_mcse(
     if np.ptp(prior) == 0:
         return nan, (nan, nan)
     density = gaussian_kde(prior)(np.asarray(bounds, dtype=float))
+    mass = cdfs[1] - cdfs[0]
     var = mass * (1 - mass) / prior.size
     per_bound = []
-    for q, f, b, below in zip((a, 1 - a), density, bounds, (np.less, np.less_equal), strict=True):
+    for q, f, p in zip((a, 1 - a), density, cdfs, strict=True):
         se = float(
             azs.base.array_stats.mcse(post, chain_axis=0, draw_axis=1, method="quantile", prob=q)
         )
         var += (float(f) * se) ** 2  # NaN if the bound's error is unknown
-        p = float(np.mean(below(prior, b)))  # the prior cdf as identification reads it
         per_bound.append(float(np.sqrt(p * (1 - p) / prior.size + (float(f) * se) ** 2)))
     return float(np.sqrt(var)), (per_bound[0], per_bound[1])
 

@@ -67,6 +67,7 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
+from ...constants import SEXES
 from ...priors import PriorSpec
 from ...window import Window
 from . import initial
@@ -92,6 +93,9 @@ MISSTATEMENT_SD = 0.05
 #: Cohort misreporting (``cohort_misreporting``): the standardised factors and their sd.
 COHORT_MISREPORTING = "census_cohort_misreporting_z"
 COHORT_MISREPORTING_SD = "census_cohort_misreporting_sd"
+#: Every parameter of the census's age misreporting terms (what the residual table's
+#: ``misreporting_median`` reads, :func:`stalin_mortality.checks.census_residuals`).
+MISREPORTING_PARAMS = (EXAGGERATION, MISSTATEMENT, COHORT_MISREPORTING, COHORT_MISREPORTING_SD)
 
 
 def cohort_misreporting_layout(window: Window):
@@ -117,7 +121,7 @@ def cohort_misreporting_labels(window: Window) -> list[str]:
     layout = cohort_misreporting_layout(window)
     if layout is None:
         return []
-    return [f"{sex} {label}" for sex in ("male", "female") for label in layout[2]]
+    return [f"{sex} {label}" for sex in SEXES for label in layout[2]]
 
 
 def cohort_misreporting_weights(window: Window, census) -> np.ndarray | None:
